@@ -1,5 +1,9 @@
 // Package libtorch holds what torchrnn needs from gotch beyond its tensor API:
 // which libtorch build runs, thread and seed settings, and readable errors.
+//
+// libtorch keeps the autograd mode, and gotch the last error, per OS thread,
+// while Go moves goroutines between threads. Run torch work on a goroutine
+// locked to its thread (runtime.LockOSThread; the commands lock main's).
 package libtorch
 
 import (
@@ -25,6 +29,9 @@ func SetThreads(n int) {
 
 // Threads returns libtorch's intra-op thread count.
 func Threads() int { return lib.TorchrnnGetNumThreads() }
+
+// SetGrad sets the calling thread's autograd mode and returns the previous one.
+func SetGrad(on bool) bool { return lib.TorchrnnGradSetEnabled(on) }
 
 // Seed seeds libtorch's random generators (CPU and CUDA).
 func Seed(seed int64) { lib.TorchrnnManualSeed(seed) }

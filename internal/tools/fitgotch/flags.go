@@ -77,6 +77,17 @@ func TorchrnnSetNumThreads(n int) { C.at_set_num_threads(C.int(n)) }
 // TorchrnnGetNumThreads returns libtorch's intra-op thread count.
 func TorchrnnGetNumThreads() int { return int(C.at_get_num_threads()) }
 
+// TorchrnnGradSetEnabled sets this thread's autograd mode and returns the
+// previous one. (gotch's AtGradSetEnabled reads the C int as a Go int, 8
+// bytes for 4, so its result is garbage.)
+func TorchrnnGradSetEnabled(on bool) bool {
+	b := C.int(0)
+	if on {
+		b = 1
+	}
+	return C.at_grad_set_enabled(b) == 1
+}
+
 // TorchrnnManualSeed seeds libtorch's random generators.
 func TorchrnnManualSeed(seed int64) { C.at_manual_seed(C.int64_t(seed)) }
 `, version, cuda)

@@ -1,0 +1,153 @@
+// Package tensor has the small helpers torchrnn's packages share on top of
+// gotch's ts: one error path for chains of ops, scopes that free intermediate
+// tensors at once (instead of waiting for Go's finalizers), and conversions
+// from Go slices.
+//
+// Chains of ops read best without an error check after each: Must panics with
+// a private error type and Catch, deferred at the API boundary, turns it back
+// into a returned error (as encoding/json does internally). Nothing else is
+// recovered: a real panic stays a panic.
+package tensor
+
+import (
+	"fmt"
+	"runtime"
+
+	"github.com/sugarme/gotch"
+	"github.com/sugarme/gotch/ts"
+	"github.com/torchrnn/torchrnn/internal/libtorch"
+)
+
+type opError struct{ err error }
+
+// Must returns t, or panics with err for Catch to return.
+func Must(t *ts.Tensor, err error) *ts.Tensor {
+	if err != nil {
+		panic(opError{libtorch.Err(err)})
+	}
+	return t
+}
+
+// Check panics with err, if any, for Catch to return.
+func Check(err error) {
+	if err != nil {
+		panic(opError{libtorch.Err(err)})
+	}
+}
+
+// Fail panics with a formatted error for Catch to return.
+func Fail(format string, args ...any) {
+	panic(opError{fmt.Errorf(format, args...)})
+}
+
+// Catch, deferred, stores an error raised by Must, Check or Fail in *err,
+// wrapped with context.
+func Catch(err *error, context string) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	e, ok := r.(opError)
+	if !ok {
+		panic(r)
+	}
+	*err = fmt.Errorf("%s: %w", context, e.err)
+}
+
+// Scope collects intermediate tensors to free together.
+type Scope struct{ list []*ts.Tensor }
+
+// T registers t for Free and returns it.
+func (s *Scope) T(t *ts.Tensor) *ts.Tensor {
+	s.list = append(s.list, t)
+	return t
+}
+
+// M is T(Must(t, err)).
+func (s *Scope) M(t *ts.Tensor, err error) *ts.Tensor { return s.T(Must(t, err)) }
+
+// Free drops every registered tensor except those in keep.
+func (s *Scope) Free(keep ...*ts.Tensor) {
+	for _, t := range s.list {
+		if t == nil || contains(keep, t) {
+			continue
+		}
+		t.MustDrop()
+	}
+	s.list = s.list[:0]
+}
+
+func contains(list []*ts.Tensor, t *ts.Tensor) bool {
+	for _, k := range list {
+		if k == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Int64 makes an int64 tensor of the given shape on device.
+func Int64(data []int64, shape []int64, device gotch.Device) (*ts.Tensor, error) {
+	return fromData(data, shape, device)
+}
+
+// Float32 makes a float32 tensor of the given shape on device.
+func Float32(data []float32, shape []int64, device gotch.Device) (*ts.Tensor, error) {
+	return fromData(data, shape, device)
+}
+
+func fromData[E int64 | float32](data []E, shape []int64, device gotch.Device) (*ts.Tensor, error) {
+	n := int64(1)
+	for _, d := range shape {
+		n *= d
+	}
+	if int64(len(data)) != n {
+		return nil, fmt.Errorf("tensor: %d values for shape %v", len(data), shape)
+	}
+	t, err := ts.NewTensorFromData(data, shape)
+	if err != nil || device == gotch.CPU {
+		return t, libtorch.Err(err)
+	}
+	return moved(t, device)
+}
+
+func moved(t *ts.Tensor, device gotch.Device) (*ts.Tensor, error) {
+	d, err := t.To(device, true)
+	return d, libtorch.Err(err)
+}
+
+// Float32s copies a tensor's values to the host as float32.
+func Float32s(t *ts.Tensor) ([]float32, error) {
+	c, err := t.To(gotch.CPU, false)
+	if err != nil {
+		return nil, libtorch.Err(err)
+	}
+	defer c.MustDrop()
+	f, err := c.Totype(gotch.Float, false)
+	if err != nil {
+		return nil, libtorch.Err(err)
+	}
+	defer f.MustDrop()
+	out := make([]float32, f.Numel())
+	if err := f.CopyData(out, uint(len(out))); err != nil {
+		return nil, libtorch.Err(err)
+	}
+	return out, nil
+}
+
+// NoGrad runs fn with gradient tracking off and restores the previous mode,
+// also when fn panics. libtorch keeps the mode per OS thread, so the
+// goroutine stays on its thread meanwhile.
+func NoGrad(fn func()) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	prev := libtorch.SetGrad(false)
+	defer libtorch.SetGrad(prev)
+	fn()
+}
+
+// Val returns v, or panics with err for Catch to return.
+func Val[T any](v T, err error) T {
+	Check(err)
+	return v
+}

@@ -1,0 +1,125 @@
+// Package lstm builds recurrent text models on libtorch's native RNN ops:
+// an embedding with a padding row, a multi-layer (bi)directional RNN, LSTM
+// or GRU over padded or packed batches, a classifier head and a language-model
+// head. Parameter names, initialisation and numbers follow PyTorch's nn.RNN,
+// nn.LSTM and nn.GRU, so weights move between the two.
+package lstm
+
+import (
+	"flag"
+	"fmt"
+)
+
+// Cell names the recurrence, as libtorch's ops do.
+type Cell string
+
+const (
+	// RNNTanh: h' = tanh(W_ih x + b_ih + W_hh h + b_hh).
+	RNNTanh Cell = "rnn_tanh"
+	// RNNReLU: h' = relu(W_ih x + b_ih + W_hh h + b_hh).
+	RNNReLU Cell = "rnn_relu"
+	// LSTM, gates in PyTorch's order i, f, g, o:
+	//	i, f, o = σ(W_i· x + b_i· + U_i· h + c_i·);  g = tanh(W_g x + b_g + U_g h + c_g)
+	//	c' = f ⊙ c + i ⊙ g;  h' = o ⊙ tanh(c')
+	LSTM Cell = "lstm"
+	// GRU, gates in PyTorch's order r, z, n:
+	//	r, z = σ(W_r· x + b_r· + U_r· h + c_r·);  n = tanh(W_n x + b_n + r ⊙ (U_n h + c_n))
+	//	h' = (1 - z) ⊙ n + z ⊙ h
+	GRU Cell = "gru"
+)
+
+// gates is how many blocks of hidden rows the cell's weight matrices stack.
+func (c Cell) gates() int64 {
+	switch c {
+	case LSTM:
+		return 4
+	case GRU:
+		return 3
+	}
+	return 1
+}
+
+func (c Cell) valid() bool {
+	return c == RNNTanh || c == RNNReLU || c == LSTM || c == GRU
+}
+
+// Config is the shape of a model. A zero field means its default.
+type Config struct {
+	Vocab         int     // vocabulary size, padding id included (required)
+	Embed         int     // embedding size
+	Hidden        int     // hidden size per direction
+	Layers        int     // stacked recurrent layers
+	Cell          Cell    // rnn_tanh, rnn_relu, lstm or gru
+	Bidirectional bool    // also run each layer right to left
+	Dropout       float64 // dropout between layers and before the heads, when training
+	PadID         int64   // id of the padding token: its embedding is zero and gets no gradient
+}
+
+// DefaultConfig returns the defaults that zero fields take.
+func DefaultConfig() Config {
+	return Config{Embed: 64, Hidden: 128, Layers: 1, Cell: LSTM}
+}
+
+// WithDefaults fills the zero fields from DefaultConfig.
+func (c Config) WithDefaults() Config {
+	d := DefaultConfig()
+	if c.Embed == 0 {
+		c.Embed = d.Embed
+	}
+	if c.Hidden == 0 {
+		c.Hidden = d.Hidden
+	}
+	if c.Layers == 0 {
+		c.Layers = d.Layers
+	}
+	if c.Cell == "" {
+		c.Cell = d.Cell
+	}
+	return c
+}
+
+// Validate reports the first field out of range, by its flag name.
+func (c Config) Validate() error {
+	switch {
+	case c.Vocab < 2:
+		return fmt.Errorf("lstm: vocabulary size %d: need at least 2 (padding and one token)", c.Vocab)
+	case c.Embed < 1:
+		return fmt.Errorf("lstm: -embed %d: must be at least 1", c.Embed)
+	case c.Hidden < 1:
+		return fmt.Errorf("lstm: -hidden %d: must be at least 1", c.Hidden)
+	case c.Layers < 1:
+		return fmt.Errorf("lstm: -layers %d: must be at least 1", c.Layers)
+	case !c.Cell.valid():
+		return fmt.Errorf("lstm: -cell %q: want rnn_tanh, rnn_relu, lstm or gru", c.Cell)
+	case c.Dropout < 0 || c.Dropout >= 1:
+		return fmt.Errorf("lstm: -dropout %g: must be in [0, 1)", c.Dropout)
+	case c.PadID < 0 || c.PadID >= int64(c.Vocab):
+		return fmt.Errorf("lstm: padding id %d outside the vocabulary of %d", c.PadID, c.Vocab)
+	}
+	return nil
+}
+
+// directions is 2 for a bidirectional model, else 1.
+func (c Config) directions() int64 {
+	if c.Bidirectional {
+		return 2
+	}
+	return 1
+}
+
+// RegisterFlags binds the model's shape to flags of fs, defaults from c.
+// The vocabulary size and padding id come from the data, not from flags.
+func (c *Config) RegisterFlags(fs *flag.FlagSet) {
+	fs.IntVar(&c.Embed, "embed", c.Embed, "embedding size")
+	fs.IntVar(&c.Hidden, "hidden", c.Hidden, "hidden size of each recurrent layer and direction")
+	fs.IntVar(&c.Layers, "layers", c.Layers, "number of stacked recurrent layers")
+	fs.Func("cell", fmt.Sprintf("recurrent cell: rnn_tanh, rnn_relu, lstm or gru (default %s)", c.Cell), func(s string) error {
+		if !Cell(s).valid() {
+			return fmt.Errorf("want rnn_tanh, rnn_relu, lstm or gru")
+		}
+		c.Cell = Cell(s)
+		return nil
+	})
+	fs.BoolVar(&c.Bidirectional, "bidirectional", c.Bidirectional, "run each layer in both directions")
+	fs.Float64Var(&c.Dropout, "dropout", c.Dropout, "dropout probability between layers and before the head, in [0, 1)")
+}

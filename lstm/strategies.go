@@ -1,0 +1,143 @@
+package lstm
+
+import (
+	"github.com/sugarme/gotch"
+	"github.com/sugarme/gotch/ts"
+	"github.com/torchrnn/torchrnn/internal/tensor"
+	"github.com/torchrnn/torchrnn/seq"
+)
+
+// packed runs the stack on the packed batch (libtorch's *_data ops).
+func (r *RNN) packed(x *ts.Tensor, lengths []int64, h0 State, train bool) (*ts.Tensor, State) {
+	var s tensor.Scope
+	defer s.Free()
+	p := tensor.Val(seq.Pack(x, lengths))
+	defer p.Drop()
+	h := s.T(tensor.Val(p.Sort(h0.H)))
+	var c *ts.Tensor
+	if h0.C != nil {
+		c = s.T(tensor.Val(p.Sort(h0.C)))
+	}
+	data, hn, cn := r.runData(p.Data, p.BatchSizes, h, c, train)
+	s.T(data)
+	s.T(hn)
+	out := tensor.Val(p.Unpack(data))
+	final := State{H: tensor.Val(p.Restore(hn))}
+	if cn != nil {
+		s.T(cn)
+		final.C = tensor.Val(p.Restore(cn))
+	}
+	return out, final
+}
+
+// paddedExact runs the stack layer by layer with the padded kernel and
+// reads each sequence at its own length:
+//
+//	forward:  h_n = out[b, len_b-1]
+//	reverse:  run on x reversed within each length, e.g. len 3 of T 5:
+//	          x0 x1 x2 · ·  ->  x2 x1 x0 · ·  (pads stay last, so they never
+//	          reach a real step), then reverse the outputs back; h_n is the
+//	          reversed output at len_b-1.
+//
+// Steps past a length compute garbage that no real step sees; the output
+// there is zeroed, as packed sequences give.
+func (r *RNN) paddedExact(x *ts.Tensor, lengths []int64, h0 State, train bool) (*ts.Tensor, State) {
+	var s tensor.Scope
+	defer s.Free()
+	T := tensor.Val(x.Size())[1]
+	ix := newIndexes(lengths, T, x.MustDevice())
+	defer ix.drop()
+	var hs, cs []*ts.Tensor
+	input := x
+	for l := int64(0); l < r.Layers; l++ {
+		var outs []*ts.Tensor
+		for d := int64(0); d < r.Dirs; d++ {
+			k := l*r.Dirs + d
+			h := s.M(h0.H.Narrow(0, k, 1, false))
+			var c *ts.Tensor
+			if h0.C != nil {
+				c = s.M(h0.C.Narrow(0, k, 1, false))
+			}
+			in := input
+			if d == 1 {
+				in = s.T(ix.reverse(input))
+			}
+			out, hn, cn := r.run(in, h, c, r.weights[4*k:4*k+4], 1, false, train)
+			s.T(out)
+			s.T(hn)
+			if d == 1 {
+				out = s.T(ix.reverse(out))
+				hs = append(hs, s.M(out.Select(1, 0, false))) // the reverse pass ends at t = 0
+			} else {
+				hs = append(hs, s.T(ix.last(out)))
+			}
+			if cn != nil {
+				cs = append(cs, s.M(cn.Select(0, 0, false)))
+			}
+			outs = append(outs, out)
+		}
+		input = outs[0]
+		if len(outs) == 2 {
+			input = s.M(ts.Cat(outs, 2)) // [B, T, 2H]
+		}
+		if l < r.Layers-1 && r.Dropout > 0 && train {
+			input = s.M(ts.Dropout(input, r.Dropout, true))
+		}
+	}
+	out := tensor.Must(input.Mul(ix.mask, false)) // [B, T, D*H] * [B, T, 1]
+	final := State{H: tensor.Must(ts.Stack(hs, 0))}
+	if cs != nil {
+		final.C = tensor.Must(ts.Stack(cs, 0))
+	}
+	return out, final
+}
+
+// indexes are the gathers of paddedExact for one batch's lengths.
+type indexes struct {
+	B, T    int64
+	lastRow *ts.Tensor // [B]: b*T + len_b - 1
+	revRow  *ts.Tensor // [B*T]: b*T + (len_b-1-t) for t < len_b, else b*T + t
+	mask    *ts.Tensor // [B, T, 1] float: 1 for t < len_b
+}
+
+func newIndexes(lengths []int64, T int64, device gotch.Device) *indexes {
+	B := int64(len(lengths))
+	last, rev, mask := make([]int64, B), make([]int64, B*T), make([]float32, B*T)
+	for b, l := range lengths {
+		base := int64(b) * T
+		last[b] = base + l - 1
+		for t := int64(0); t < T; t++ {
+			rev[base+t] = base + t
+			if t < l {
+				rev[base+t], mask[base+t] = base+l-1-t, 1
+			}
+		}
+	}
+	return &indexes{B: B, T: T,
+		lastRow: tensor.Must(tensor.Int64(last, []int64{B}, device)),
+		revRow:  tensor.Must(tensor.Int64(rev, []int64{B * T}, device)),
+		mask:    tensor.Must(tensor.Float32(mask, []int64{B, T, 1}, device)),
+	}
+}
+
+// last gathers each sequence's output at its last step: [B, T, F] -> [B, F].
+func (ix *indexes) last(out *ts.Tensor) *ts.Tensor {
+	flat := tensor.Must(out.Reshape([]int64{ix.B * ix.T, -1}, false))
+	defer flat.MustDrop()
+	return tensor.Must(flat.IndexSelect(0, ix.lastRow, false))
+}
+
+// reverse flips each sequence within its own length: [B, T, F] -> [B, T, F].
+func (ix *indexes) reverse(x *ts.Tensor) *ts.Tensor {
+	var s tensor.Scope
+	defer s.Free()
+	flat := s.M(x.Reshape([]int64{ix.B * ix.T, -1}, false))
+	rows := s.M(flat.IndexSelect(0, ix.revRow, false))
+	return tensor.Must(rows.View([]int64{ix.B, ix.T, -1}, false))
+}
+
+func (ix *indexes) drop() {
+	ix.lastRow.MustDrop()
+	ix.revRow.MustDrop()
+	ix.mask.MustDrop()
+}
