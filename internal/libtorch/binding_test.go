@@ -18,7 +18,7 @@ func TestPackedLSTMAdamStep(t *testing.T) {
 		return ts.MustRandn(shape, gotch.Float, gotch.CPU).MustMulScalar(ts.FloatScalar(0.3), true).MustSetRequiresGrad(true, true)
 	}
 	emb := param(V, E)
-	params := []*ts.Tensor{param(4*H, E), param(4*H, H), param(4*H), param(4*H)}
+	params := []*ts.Tensor{param(4*H, E), param(4*H, H), param(4 * H), param(4 * H)}
 	ids := ts.MustOfSlice([]int64{1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 9, 1, 0, 0, 0}).MustView([]int64{3, 5}, true)
 	lengths := ts.MustOfSlice([]int64{5, 3, 2})
 
