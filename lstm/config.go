@@ -53,11 +53,19 @@ type Config struct {
 	Bidirectional bool    // also run each layer right to left
 	Dropout       float64 // dropout between layers and before the heads, when training
 	PadID         int64   // id of the padding token: its embedding is zero and gets no gradient
+
+	// Classifier head.
+	Pooling Pooling // how the sequence becomes one vector: last, mean or max
+	Head    int     // size of the head's hidden layer (fc1)
+	Classes int     // number of classes; 2 gives one logit (BCE), more give one each (CE)
+
+	// Language-model head.
+	Tie bool // share the embedding with the output layer (needs Embed == Hidden)
 }
 
 // DefaultConfig returns the defaults that zero fields take.
 func DefaultConfig() Config {
-	return Config{Embed: 64, Hidden: 128, Layers: 1, Cell: LSTM}
+	return Config{Embed: 64, Hidden: 128, Layers: 1, Cell: LSTM, Pooling: Last, Head: 64, Classes: 2}
 }
 
 // WithDefaults fills the zero fields from DefaultConfig.
@@ -74,6 +82,15 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.Cell == "" {
 		c.Cell = d.Cell
+	}
+	if c.Pooling == "" {
+		c.Pooling = d.Pooling
+	}
+	if c.Head == 0 {
+		c.Head = d.Head
+	}
+	if c.Classes == 0 {
+		c.Classes = d.Classes
 	}
 	return c
 }
@@ -95,6 +112,14 @@ func (c Config) Validate() error {
 		return fmt.Errorf("lstm: -dropout %g: must be in [0, 1)", c.Dropout)
 	case c.PadID < 0 || c.PadID >= int64(c.Vocab):
 		return fmt.Errorf("lstm: padding id %d outside the vocabulary of %d", c.PadID, c.Vocab)
+	case !c.Pooling.valid():
+		return fmt.Errorf("lstm: -pooling %q: want last, mean or max", c.Pooling)
+	case c.Head < 1:
+		return fmt.Errorf("lstm: -head %d: must be at least 1", c.Head)
+	case c.Classes < 2:
+		return fmt.Errorf("lstm: %d classes: need at least 2", c.Classes)
+	case c.Tie && c.Embed != c.Hidden:
+		return fmt.Errorf("lstm: -tie needs -embed (%d) equal to -hidden (%d)", c.Embed, c.Hidden)
 	}
 	return nil
 }
@@ -122,4 +147,13 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	})
 	fs.BoolVar(&c.Bidirectional, "bidirectional", c.Bidirectional, "run each layer in both directions")
 	fs.Float64Var(&c.Dropout, "dropout", c.Dropout, "dropout probability between layers and before the head, in [0, 1)")
+	fs.Func("pooling", fmt.Sprintf("classifier pooling over time: last, mean or max (default %s)", c.Pooling), func(s string) error {
+		if !Pooling(s).valid() {
+			return fmt.Errorf("want last, mean or max")
+		}
+		c.Pooling = Pooling(s)
+		return nil
+	})
+	fs.IntVar(&c.Head, "head", c.Head, "size of the classifier head's hidden layer")
+	fs.BoolVar(&c.Tie, "tie", c.Tie, "language model: tie the embedding and output weights (needs -embed = -hidden)")
 }

@@ -1,0 +1,147 @@
+// Package optim updates parameters with Adam or SGD, PyTorch's algorithms,
+// written with libtorch tensor ops so that the optimizer state can be saved
+// with a checkpoint and a run resumed exactly (gotch's libtorch optimizers
+// cannot export their state).
+package optim
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/sugarme/gotch/ts"
+	"github.com/torchrnn/torchrnn/internal/tensor"
+)
+
+// Param is a named tensor to optimize; names key the saved state.
+type Param struct {
+	Name   string
+	Tensor *ts.Tensor
+}
+
+// Config holds the hyperparameters. A zero field means its default.
+type Config struct {
+	Algorithm   string  // "adam" (default) or "sgd"
+	LR          float64 // learning rate (default 1e-3)
+	Beta1       float64 // Adam (default 0.9)
+	Beta2       float64 // Adam (default 0.999)
+	Eps         float64 // Adam (default 1e-8)
+	Momentum    float64 // SGD (default 0)
+	WeightDecay float64 // L2 penalty added to the gradient, as PyTorch's weight_decay
+}
+
+func (c Config) withDefaults() Config {
+	def := func(v *float64, d float64) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	if c.Algorithm == "" {
+		c.Algorithm = "adam"
+	}
+	def(&c.LR, 1e-3)
+	def(&c.Beta1, 0.9)
+	def(&c.Beta2, 0.999)
+	def(&c.Eps, 1e-8)
+	return c
+}
+
+// Optimizer updates a fixed list of parameters from their gradients.
+type Optimizer struct {
+	cfg    Config
+	params []Param
+	m, v   []*ts.Tensor // Adam's moments, or SGD's momentum buffer in m
+	Steps  int64        // updates done so far
+}
+
+// New returns an optimizer over params.
+func New(params []Param, cfg Config) (*Optimizer, error) {
+	cfg = cfg.withDefaults()
+	switch {
+	case cfg.Algorithm != "adam" && cfg.Algorithm != "sgd":
+		return nil, fmt.Errorf("optim: algorithm %q: want adam or sgd", cfg.Algorithm)
+	case cfg.LR <= 0 || math.IsNaN(cfg.LR):
+		return nil, fmt.Errorf("optim: learning rate %g must be positive", cfg.LR)
+	case cfg.WeightDecay < 0:
+		return nil, fmt.Errorf("optim: weight decay %g must not be negative", cfg.WeightDecay)
+	}
+	return &Optimizer{cfg: cfg, params: params}, nil
+}
+
+// SetLR changes the learning rate.
+func (o *Optimizer) SetLR(lr float64) { o.cfg.LR = lr }
+
+// LR returns the learning rate.
+func (o *Optimizer) LR() float64 { return o.cfg.LR }
+
+// ZeroGrad clears the parameters' gradients.
+func (o *Optimizer) ZeroGrad() {
+	for _, p := range o.params {
+		p.Tensor.ZeroGrad()
+	}
+}
+
+// Step applies one update from the current gradients.
+func (o *Optimizer) Step() (err error) {
+	defer tensor.Catch(&err, "optim: step")
+	o.Steps++
+	if o.m == nil {
+		o.initState()
+	}
+	tensor.NoGrad(func() {
+		for i, p := range o.params {
+			g := tensor.Must(p.Tensor.Grad(false))
+			if g.MustDefined() {
+				o.update(i, p.Tensor, g)
+			}
+			g.MustDrop()
+		}
+	})
+	return nil
+}
+
+func (o *Optimizer) initState() {
+	o.m = make([]*ts.Tensor, len(o.params))
+	o.v = make([]*ts.Tensor, len(o.params))
+	for i, p := range o.params {
+		o.m[i] = tensor.Must(p.Tensor.ZerosLike(false))
+		if o.cfg.Algorithm == "adam" {
+			o.v[i] = tensor.Must(p.Tensor.ZerosLike(false))
+		}
+	}
+}
+
+// update is PyTorch's Adam (or SGD with momentum) for one parameter:
+//
+//	g ← g + λ p;  m ← β1 m + (1-β1) g;  v ← β2 v + (1-β2) g²
+//	p ← p - lr/(1-β1ᵗ) · m / (sqrt(v)/sqrt(1-β2ᵗ) + ε)
+func (o *Optimizer) update(i int, p, g *ts.Tensor) {
+	var s tensor.Scope
+	defer s.Free()
+	c := o.cfg
+	if c.WeightDecay != 0 {
+		g = s.M(g.Add(s.M(p.MulScalar(ts.FloatScalar(c.WeightDecay), false)), false))
+	}
+	m := o.m[i]
+	if c.Algorithm == "sgd" {
+		if c.Momentum == 0 {
+			tensor.Check(p.Sub_(s.M(g.MulScalar(ts.FloatScalar(c.LR), false))))
+			return
+		}
+		tensor.Check(m.MulScalar_(ts.FloatScalar(c.Momentum)))
+		tensor.Check(m.Add_(g))
+		tensor.Check(p.Sub_(s.M(m.MulScalar(ts.FloatScalar(c.LR), false))))
+		return
+	}
+	v := o.v[i]
+	tensor.Check(m.Lerp_(g, ts.FloatScalar(1-c.Beta1)))
+	tensor.Check(v.MulScalar_(ts.FloatScalar(c.Beta2)))
+	tensor.Check(v.Addcmul_(g, s.M(g.MulScalar(ts.FloatScalar(1-c.Beta2), false))))
+	t := float64(o.Steps)
+	bc1, bc2 := 1-math.Pow(c.Beta1, t), 1-math.Pow(c.Beta2, t)
+	denom := s.M(v.Sqrt(false))
+	tensor.Check(denom.DivScalar_(ts.FloatScalar(math.Sqrt(bc2))))
+	tensor.Check(denom.AddScalar_(ts.FloatScalar(c.Eps)))
+	step := s.M(m.Div(denom, false))
+	tensor.Check(step.MulScalar_(ts.FloatScalar(c.LR / bc1)))
+	tensor.Check(p.Sub_(step))
+}
