@@ -133,9 +133,12 @@ START=$(date +%s)
 command -v go >/dev/null 2>&1 || die "Go is not on PATH (https://go.dev/doc/install)"
 printf 'SOURCE=%q\nINCLUDE=%q\nLIB=%q\n' "$SOURCE" "$INCLUDE" "$LIB" >"$STATE.tmp" && mv "$STATE.tmp" "$STATE"
 
-# The vendored gotch is fitted once per (go.mod, go.sum, libtorch, fitter).
+# The vendored gotch is fitted once per (go.mod, go.sum, libtorch, fitter);
+# the fitted files are kept in .fitcache/ to survive a re-vendor.
 LIBTCH=vendor/github.com/sugarme/gotch/libtch
 STAMP=vendor/.torchrnn-fit
+CACHE=.fitcache
+FITTED_FILES="lib.go torchrnn.go torch_api.cpp torch_api_generated.cpp.h"
 KEY=$(cat go.mod go.sum internal/tools/fitgotch/*.go | sha256sum | cut -c1-16)-$INCLUDE-$LIB-$VERSION-$ABI-$CUDA
 # An import of a module that vendor/ lacks also calls for a new vendor/.
 if [ -f "$STAMP" ] && [ "$(head -n 1 "$STAMP")" = "$KEY" ] && go list -deps -test ./... >/dev/null 2>&1; then
@@ -146,12 +149,22 @@ else
   rm -rf vendor
   go mod vendor
   [ -d "$LIBTCH" ] || die "go mod vendor did not vendor gotch's libtch"
-  log "fitting gotch's C API to libtorch $VERSION (first time: about a minute)"
-  OUT=$(go run ./internal/tools/fitgotch -libtch "$LIBTCH" -include "$INCLUDE" -lib "$LIB" \
-    -version "$VERSION" -abi "$ABI" -cuda="$([ "$CUDA" = 1 ] && echo true || echo false)") || die "fitting gotch failed"
-  echo "$OUT" >&2
-  FITTED=$(echo "$OUT" | sed -n 's/.*fitted ops: \([0-9]*\).*/\1/p')
-  printf '%s\n%s\n' "$KEY" "$FITTED" >"$STAMP"
+  if [ -f "$CACHE/stamp" ] && [ "$(head -n 1 "$CACHE/stamp")" = "$KEY" ]; then
+    log "restoring the fitted libtch from $CACHE/"
+    for f in $FITTED_FILES; do cp "$CACHE/$f" "$LIBTCH/$f"; done
+    cp "$CACHE/stamp" "$STAMP"
+  else
+    log "fitting gotch's C API to libtorch $VERSION (first time: about a minute)"
+    OUT=$(go run ./internal/tools/fitgotch -libtch "$LIBTCH" -include "$INCLUDE" -lib "$LIB" \
+      -version "$VERSION" -abi "$ABI" -cuda="$([ "$CUDA" = 1 ] && echo true || echo false)") || die "fitting gotch failed"
+    echo "$OUT" >&2
+    FITTED=$(echo "$OUT" | sed -n 's/.*fitted ops: \([0-9]*\).*/\1/p')
+    printf '%s\n%s\n' "$KEY" "$FITTED" >"$STAMP"
+    rm -rf "$CACHE" && mkdir -p "$CACHE"
+    for f in $FITTED_FILES; do cp "$LIBTCH/$f" "$CACHE/$f"; done
+    cp "$STAMP" "$CACHE/stamp"
+  fi
+  FITTED=$(sed -n 2p "$STAMP")
 fi
 
 log "go build ./... && go vet ./... (first time: about 3 minutes for libtch's C++)"

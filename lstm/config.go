@@ -45,22 +45,22 @@ func (c Cell) valid() bool {
 
 // Config is the shape of a model. A zero field means its default.
 type Config struct {
-	Vocab         int     // vocabulary size, padding id included (required)
-	Embed         int     // embedding size
-	Hidden        int     // hidden size per direction
-	Layers        int     // stacked recurrent layers
-	Cell          Cell    // rnn_tanh, rnn_relu, lstm or gru
-	Bidirectional bool    // also run each layer right to left
-	Dropout       float64 // dropout between layers and before the heads, when training
-	PadID         int64   // id of the padding token: its embedding is zero and gets no gradient
+	Vocab         int     `json:"vocab"`         // vocabulary size, padding id included (required)
+	Embed         int     `json:"embed"`         // embedding size
+	Hidden        int     `json:"hidden"`        // hidden size per direction
+	Layers        int     `json:"layers"`        // stacked recurrent layers
+	Cell          Cell    `json:"cell"`          // rnn_tanh, rnn_relu, lstm or gru
+	Bidirectional bool    `json:"bidirectional"` // also run each layer right to left
+	Dropout       float64 `json:"dropout"`       // dropout between layers and before the heads, when training
+	PadID         int64   `json:"pad_id"`        // id of the padding token: its embedding is zero and gets no gradient
 
 	// Classifier head.
-	Pooling Pooling // how the sequence becomes one vector: last, mean or max
-	Head    int     // size of the head's hidden layer (fc1)
-	Classes int     // number of classes; 2 gives one logit (BCE), more give one each (CE)
+	Pooling Pooling `json:"pooling"` // how the sequence becomes one vector: last, mean or max
+	Head    int     `json:"head"`    // size of the head's hidden layer (fc1)
+	Classes int     `json:"classes"` // number of classes; 2 gives one logit (BCE), more give one each (CE)
 
 	// Language-model head.
-	Tie bool // share the embedding with the output layer (needs Embed == Hidden)
+	Tie bool `json:"tie"` // share the embedding with the output layer (needs Embed == Hidden)
 }
 
 // DefaultConfig returns the defaults that zero fields take.

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
+	"github.com/torchrnn/torchrnn/internal/atomic"
 	"github.com/torchrnn/torchrnn/internal/tensor"
 )
 
@@ -108,17 +108,8 @@ func (p *Params) Save(path string) error {
 	for i, q := range p.list {
 		named[i] = ts.NamedTensor{Name: q.Name, Tensor: q.Tensor}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("lstm: save %s: %w", path, err)
-	}
-	tmp.Close()
-	defer os.Remove(tmp.Name())
-	if err := ts.SaveMultiNew(named, tmp.Name()); err != nil {
-		return fmt.Errorf("lstm: save %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("lstm: save %s: %w", path, err)
+	if err := atomic.Save(path, func(tmp string) error { return ts.SaveMultiNew(named, tmp) }); err != nil {
+		return fmt.Errorf("lstm: %w", err)
 	}
 	return nil
 }

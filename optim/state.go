@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
+	"github.com/torchrnn/torchrnn/internal/atomic"
 	"github.com/torchrnn/torchrnn/internal/tensor"
 )
 
@@ -56,12 +56,7 @@ func (o *Optimizer) Save(path string) (err error) {
 			named = append(named, ts.NamedTensor{Name: "v." + p.Name, Tensor: o.v[i]})
 		}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	tensor.Check(err)
-	tmp.Close()
-	defer os.Remove(tmp.Name())
-	tensor.Check(ts.SaveMultiNew(named, tmp.Name()))
-	tensor.Check(os.Rename(tmp.Name(), path))
+	tensor.Check(atomic.Save(path, func(tmp string) error { return ts.SaveMultiNew(named, tmp) }))
 	return nil
 }
 

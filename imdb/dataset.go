@@ -1,0 +1,118 @@
+// Package imdb reads labelled text classification data: the Large Movie
+// Review Dataset (aclImdb, Maas et al. 2011) from its folder or archive,
+// CSV files like the Kaggle "IMDB Dataset.csv", and generic TSV files. It
+// also downloads aclImdb, splits datasets with a fixed seed and carries a
+// small built-in sample (Sample).
+//
+// Readers never panic on bad input. Problems that make the data unusable
+// (missing folder, corrupt archive, wrong field count, unknown label) are
+// errors naming the file and line; problems that can be worked around
+// (invalid UTF-8, replaced by U+FFFD; empty reviews, skipped) are reported
+// in Dataset.Warnings.
+package imdb
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// An Example is one labelled text.
+type Example struct {
+	Text   string
+	Label  int    // class id: an index into Dataset.Labels
+	Rating int    // the 1-10 star rating when known, else 0
+	Source string // where it came from: a file name, or "file:line"
+}
+
+// A Dataset is a list of examples and the names of their classes.
+type Dataset struct {
+	Examples []Example
+	Labels   []string  // class id -> name; for aclImdb ["neg", "pos"]
+	Warnings []Warning // input problems worked around while reading
+}
+
+// A Warning is an input problem that did not stop reading.
+type Warning struct {
+	Source string // "file" or "file:line"
+	Msg    string
+}
+
+func (w Warning) String() string { return w.Source + ": " + w.Msg }
+
+// Split names a part of the aclImdb data.
+type Split string
+
+// The splits of aclImdb, 25,000 reviews each.
+const (
+	Train Split = "train"
+	Test  Split = "test"
+)
+
+// Sentiment labels of aclImdb and of the CSV reader.
+var sentiments = []string{"neg", "pos"}
+
+// Len returns the number of examples.
+func (d *Dataset) Len() int { return len(d.Examples) }
+
+// Texts returns the texts of the examples, in order.
+func (d *Dataset) Texts() []string {
+	out := make([]string, len(d.Examples))
+	for i, e := range d.Examples {
+		out[i] = e.Text
+	}
+	return out
+}
+
+// LabelIDs returns the labels of the examples, in order.
+func (d *Dataset) LabelIDs() []int {
+	out := make([]int, len(d.Examples))
+	for i, e := range d.Examples {
+		out[i] = e.Label
+	}
+	return out
+}
+
+// add appends an example after checking its text: invalid UTF-8 is
+// replaced by U+FFFD and an empty (all white space) text is skipped, each
+// with a warning. line is the line the text starts on, 0 for a whole file.
+func (d *Dataset) add(e Example, raw []byte, line int) {
+	where := e.Source
+	if line > 0 {
+		where = fmt.Sprintf("%s:%d", e.Source, line)
+	}
+	text, bad, badLine := validUTF8(raw)
+	if bad > 0 {
+		d.Warnings = append(d.Warnings, Warning{where, fmt.Sprintf(
+			"%d invalid UTF-8 byte(s) replaced with U+FFFD (first on line %d of the text)", bad, badLine)})
+	}
+	if strings.TrimSpace(text) == "" {
+		d.Warnings = append(d.Warnings, Warning{where, "empty review skipped"})
+		return
+	}
+	e.Text, e.Source = text, where
+	d.Examples = append(d.Examples, e)
+}
+
+// validUTF8 returns b as a string with each invalid byte replaced by
+// U+FFFD, the number of bytes replaced and the 1-based line of the first.
+func validUTF8(b []byte) (s string, bad, line int) {
+	if utf8.Valid(b) {
+		return string(b), 0, 0
+	}
+	var sb strings.Builder
+	sb.Grow(len(b) + 16)
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			if bad++; bad == 1 {
+				line = 1 + strings.Count(string(b[:i]), "\n")
+			}
+			sb.WriteRune(utf8.RuneError)
+		} else {
+			sb.Write(b[i : i+n])
+		}
+		i += n
+	}
+	return sb.String(), bad, line
+}

@@ -1,0 +1,87 @@
+package imdb
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sync"
+)
+
+// ReadDir reads one split of the aclImdb layout from a folder: dir is the
+// aclImdb folder itself or a folder holding it. See the order in acl.go:
+// by label (neg, pos), then numeric id. Sources are file paths.
+func ReadDir(dir string, split Split) (*Dataset, error) {
+	root := dir
+	if _, err := os.Stat(filepath.Join(dir, string(split))); err != nil {
+		if _, err2 := os.Stat(filepath.Join(dir, "aclImdb", string(split))); err2 != nil {
+			if _, err3 := os.Stat(dir); err3 != nil {
+				return nil, fmt.Errorf("imdb: read %w", err3)
+			}
+			return nil, fmt.Errorf("imdb: read %s: no %s folder in it or in %s (want the aclImdb layout <split>/{neg,pos}/<id>_<rating>.txt)",
+				dir, split, filepath.Join(dir, "aclImdb"))
+		}
+		root = filepath.Join(dir, "aclImdb")
+	}
+	return readFS(os.DirFS(root), root, split)
+}
+
+// readFS reads split from fsys, whose root holds the split folders. name
+// is prepended to file paths in sources and errors.
+func readFS(fsys fs.FS, name string, split Split) (*Dataset, error) {
+	var files []aclFile
+	for _, label := range sentiments {
+		dir := path.Join(string(split), label)
+		entries, err := fs.ReadDir(fsys, dir)
+		if err != nil {
+			return nil, fmt.Errorf("imdb: read %s: %w", filepath.Join(name, dir), err)
+		}
+		for _, e := range entries {
+			if !e.Type().IsRegular() {
+				continue
+			}
+			f, ok, err := parseACLPath(path.Join(dir, e.Name()))
+			if err != nil {
+				return nil, fmt.Errorf("imdb: read %s: %w", filepath.Join(name, dir, e.Name()), err)
+			}
+			if ok {
+				files = append(files, f)
+			}
+		}
+	}
+	reviews, err := readFiles(fsys, name, files)
+	if err != nil {
+		return nil, err
+	}
+	return newACLDataset(name, split, reviews)
+}
+
+// readFiles reads files concurrently; sources get the prefix name.
+func readFiles(fsys fs.FS, name string, files []aclFile) ([]aclReview, error) {
+	reviews := make([]aclReview, len(files))
+	errs := make([]error, len(files))
+	workers := min(len(files), 4*runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(files); i += workers {
+				f := files[i]
+				text, err := fs.ReadFile(fsys, f.path)
+				f.path = filepath.Join(name, filepath.FromSlash(f.path))
+				if err != nil {
+					errs[i] = fmt.Errorf("imdb: read %s: %w", f.path, err)
+				}
+				reviews[i] = aclReview{f, text}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err // the first in order, for deterministic errors
+		}
+	}
+	return reviews, nil
+}

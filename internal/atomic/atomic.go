@@ -1,0 +1,50 @@
+// Package atomic writes files so that readers, and a process killed midway,
+// see the old file or the new one, never a part: the content goes to a
+// temporary file in the same folder, which is synced and renamed over the
+// target.
+package atomic
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Save calls write with the path of a fresh temporary file beside path, then
+// renames it over path (mode 0644). On any error path is left untouched.
+func Save(path string, write func(tmp string) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	name := tmp.Name()
+	tmp.Close()
+	defer os.Remove(name)
+	if err := write(name); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := sync(name); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(name, path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// WriteFile is Save with data as the content.
+func WriteFile(path string, data []byte) error {
+	return Save(path, func(tmp string) error { return os.WriteFile(tmp, data, 0o644) })
+}
+
+func sync(name string) error {
+	if err := os.Chmod(name, 0o644); err != nil {
+		return err
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}

@@ -1,0 +1,195 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/sugarme/gotch"
+	"github.com/torchrnn/torchrnn/internal/tensor"
+	"github.com/torchrnn/torchrnn/lstm"
+	"github.com/torchrnn/torchrnn/optim"
+	"github.com/torchrnn/torchrnn/seq"
+)
+
+// classifier trains lstm.Classifier on labelled texts.
+type classifier struct {
+	cfg                Config
+	model              *lstm.Classifier
+	opt                *optim.Optimizer
+	device             gotch.Device
+	train, valid, test encoded
+	sampler            *seq.Sampler
+	pad                seq.Padding
+	out                io.Writer
+	guard              guard
+}
+
+func (c *classifier) params() *lstm.Params { return c.model.Params }
+
+func (c *classifier) score(e Epoch) float64 { return e.ValidAcc }
+
+func (c *classifier) epochMetrics(epoch int, tr, va phase) Epoch {
+	return Epoch{Epoch: epoch, TrainLoss: tr.loss, TrainAcc: tr.acc, ValidLoss: va.loss, ValidAcc: va.acc,
+		Seconds: tr.seconds, TokensPerSec: float64(tr.tokens) / tr.seconds}
+}
+
+// trainEpoch runs one epoch of bucketed, shuffled batches; on ctx's end it
+// finishes the batch at hand and returns what it measured so far.
+func (c *classifier) trainEpoch(ctx context.Context, epoch int) (phase, error) {
+	order := c.sampler.Epoch(epoch - 1)
+	if c.cfg.DryRun {
+		order = order[:1]
+	}
+	feed, stop := context.WithCancel(context.Background())
+	defer stop()
+	prog := NewProgress(c.out, "train", epoch, len(order), 10*time.Second)
+	defer prog.Finish()
+	var sum phase
+	var n, correct, seen int64
+	start := time.Now()
+	for b := range batches(feed, c.train, order, c.pad) {
+		if b.err != nil {
+			return sum, b.err
+		}
+		loss, ok, err := c.step(b, true)
+		if err != nil {
+			return sum, err
+		}
+		if err := c.guard.check(loss, epoch, int(n)+1); err != nil {
+			return sum, err
+		}
+		n++
+		sum.loss += loss
+		correct, seen, sum.tokens = correct+ok, seen+int64(b.B), sum.tokens+b.tokens
+		prog.Update(int(n), sum.loss/float64(n), float64(correct)/float64(seen), sum.tokens)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	sum.loss /= float64(max(n, 1))
+	sum.acc = float64(correct) / float64(max(seen, 1))
+	sum.seconds = time.Since(start).Seconds()
+	return sum, nil
+}
+
+// evaluate measures loss and accuracy on "valid" or "test", batches sorted
+// by length, without gradients.
+func (c *classifier) evaluate(name string, epoch int) (phase, error) {
+	e := c.valid
+	if name == "test" {
+		e = c.test
+	}
+	order := evalOrder(e.lengths, 2*c.cfg.Batch)
+	if c.cfg.DryRun {
+		order = order[:1]
+	}
+	prog := NewProgress(c.out, name, epoch, len(order), 10*time.Second)
+	defer prog.Finish()
+	var sum phase
+	var correct, seen int64
+	start := time.Now()
+	i := 0
+	for b := range batches(context.Background(), e, order, c.pad) {
+		if b.err != nil {
+			return sum, b.err
+		}
+		loss, ok, err := c.step(b, false)
+		if err != nil {
+			return sum, err
+		}
+		i++
+		sum.loss += loss * float64(b.B)
+		correct, seen, sum.tokens = correct+ok, seen+int64(b.B), sum.tokens+b.tokens
+		prog.Update(i, sum.loss/float64(seen), float64(correct)/float64(seen), sum.tokens)
+	}
+	sum.loss /= float64(max(seen, 1))
+	sum.acc = float64(correct) / float64(max(seen, 1))
+	sum.seconds = time.Since(start).Seconds()
+	return sum, nil
+}
+
+// evalOrder is every example once, in batches of similar length.
+func evalOrder(lengths []int, batch int) [][]int {
+	s, err := seq.NewSampler(lengths, seq.Options{Batch: batch, Bucket: true})
+	if err != nil {
+		return nil
+	}
+	return s.Epoch(0)
+}
+
+// step runs one batch: forward and loss, and when training backward,
+// clipping and an optimizer step. It returns the mean loss and how many
+// predictions were right.
+func (c *classifier) step(b batch, train bool) (loss float64, correct int64, err error) {
+	defer tensor.Catch(&err, "train: batch")
+	var s tensor.Scope
+	defer s.Free()
+	run := func() {
+		ids := s.M(tensor.Int64(b.ids, []int64{int64(b.B), int64(b.T)}, c.device))
+		labels := s.M(tensor.Int64(b.labels, []int64{int64(b.B)}, c.device))
+		logits := s.M(c.model.Forward(ids, b.lengths, train)) // [B, T] -> [B, 1] or [B, C]
+		l := s.M(c.model.Loss(logits, labels))
+		if train {
+			c.opt.ZeroGrad()
+			tensor.Check(l.Backward())
+			if c.cfg.Clip > 0 {
+				tensor.Val(optim.ClipGradNorm(optimParams(c.model.Params), c.cfg.Clip))
+			}
+			tensor.Check(c.opt.Step())
+		}
+		loss = tensor.Val(l.Float64Value([]int64{}))
+		correct = countCorrect(tensor.Val(tensor.Float32s(logits)), b.labels)
+	}
+	if train {
+		run()
+	} else {
+		tensor.NoGrad(run)
+	}
+	return loss, correct, nil
+}
+
+// countCorrect compares logits [B] (one per example: positive means class
+// 1) or [B, C] with the labels.
+func countCorrect(logits []float32, labels []int64) int64 {
+	var n int64
+	C := len(logits) / len(labels)
+	for b, y := range labels {
+		row := logits[b*C : (b+1)*C]
+		pred := int64(0)
+		if C == 1 {
+			if row[0] > 0 {
+				pred = 1
+			}
+		} else {
+			for k, v := range row {
+				if v > row[pred] {
+					pred = int64(k)
+				}
+			}
+		}
+		if pred == y {
+			n++
+		}
+	}
+	return n
+}
+
+func optimParams(p *lstm.Params) []optim.Param {
+	var out []optim.Param
+	for _, q := range p.List() {
+		out = append(out, optim.Param{Name: q.Name, Tensor: q.Tensor})
+	}
+	return out
+}
+
+func describe(m *lstm.Classifier, dev gotch.Device, strategy lstm.Strategy, threads int) string {
+	c := m.Config
+	dir := "uni"
+	if c.Bidirectional {
+		dir = "bi"
+	}
+	return fmt.Sprintf("model: %s %s, %d layer(s), embed %d, hidden %d, pooling %s, head %d, %d classes; %d parameters; %v, strategy %s, %d thread(s)",
+		c.Cell, dir, c.Layers, c.Embed, c.Hidden, c.Pooling, c.Head, c.Classes, m.Params.Count(), dev, strategy, threads)
+}

@@ -1,0 +1,110 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/torchrnn/torchrnn/lstm"
+	"github.com/torchrnn/torchrnn/seq"
+	"github.com/torchrnn/torchrnn/vocab"
+)
+
+// runClassifier trains a sentiment (or any text) classifier: a new run, or
+// the one in prev.
+func runClassifier(ctx context.Context, cfg Config, model lstm.Config, prev *resumed, out io.Writer) error {
+	dev, strategy, threads, err := setup(cfg)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	data, err := loadTexts(ctx, cfg)
+	if err != nil {
+		return UsageError{err}
+	}
+	tok := tokenizer(cfg.Tokenizer)
+	var v *vocab.Vocab
+	if prev != nil {
+		if v, err = vocab.Load(prev.run.Path(prev.info.Vocab)); err != nil {
+			return err
+		}
+	} else {
+		counts := vocab.Count(data.train.Texts(), tok)
+		v = vocab.New(counts, vocab.Options{MinFreq: cfg.MinFreq, MaxSize: cfg.MaxVocab})
+	}
+	c := &classifier{cfg: cfg, device: dev, out: out, pad: newPadding(cfg),
+		train: encode(v, tok, data.train, cfg.MaxLen),
+		valid: encode(v, tok, data.valid, cfg.MaxLen),
+		test:  encode(v, tok, data.test, cfg.MaxLen)}
+	fmt.Fprintf(out, "data: %d train, %d valid, %d test examples, %d classes %v, vocabulary %d; read in %s\n",
+		len(c.train.ids), len(c.valid.ids), len(c.test.ids), len(data.labels), data.labels, v.Len(), time.Since(start).Round(time.Millisecond))
+	model.Vocab, model.Classes = v.Len(), len(data.labels)
+	if c.model, err = lstm.NewClassifier(model, dev); err != nil {
+		return UsageError{err}
+	}
+	c.model.RNN.Strategy = strategy
+	if c.opt, err = newOptimizer(c.model.Params, cfg); err != nil {
+		return UsageError{err}
+	}
+	if c.sampler, err = seq.NewSampler(c.train.lengths, seq.Options{Batch: cfg.Batch, Seed: uint64(cfg.Seed), Shuffle: true, Bucket: cfg.Bucket}); err != nil {
+		return UsageError{err}
+	}
+	run, st, err := openClassifierRun(cfg, c, v, data.labels, prev)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, describe(c.model, dev, strategy, threads))
+	fmt.Fprintf(out, "run folder: %s\n", run.Dir)
+	tuneGC()
+	loopErr := loop(ctx, run, c, c.opt, cfg, st, out)
+	if loopErr != nil && !errors.Is(loopErr, context.Canceled) {
+		return loopErr
+	}
+	if err := testBest(run, c, st, out); err != nil {
+		return err
+	}
+	return loopErr
+}
+
+// openClassifierRun creates the run folder (vocabulary, config, state) or
+// loads the resumed run's weights and optimizer state.
+func openClassifierRun(cfg Config, c *classifier, v *vocab.Vocab, labels []string, prev *resumed) (*Folder, *State, error) {
+	if prev != nil {
+		if err := c.model.Params.Load(prev.run.Path(LastFile)); err != nil {
+			return nil, nil, err
+		}
+		if err := c.opt.Load(prev.run.Path(OptimFile)); err != nil {
+			return nil, nil, err
+		}
+		return prev.run, &prev.state, prev.run.WriteJSON(ConfigFile, prev.info)
+	}
+	run, err := NewFolder(cfg.Out, cfg.Task)
+	if err != nil {
+		return nil, nil, UsageError{err}
+	}
+	if err := v.Save(run.Path(VocabFile)); err != nil {
+		return nil, nil, err
+	}
+	st := &State{}
+	if err := run.WriteJSON(ConfigFile, NewInfo(cfg.Task, c.model.Config, cfg, labels)); err != nil {
+		return nil, nil, err
+	}
+	return run, st, run.WriteJSON(StateFile, st)
+}
+
+// testBest evaluates model.pt on the test split and records the result.
+func testBest(run *Folder, c *classifier, st *State, out io.Writer) error {
+	if err := c.model.Params.Load(run.Path(BestFile)); err != nil {
+		return err
+	}
+	te, err := c.evaluate("test", st.BestEpoch)
+	if err != nil {
+		return err
+	}
+	st.TestLoss, st.TestAcc = te.loss, te.acc
+	fmt.Fprintf(out, "test: loss %.4f, accuracy %.2f%% (%d examples, best epoch %d, %s)\n",
+		te.loss, 100*te.acc, len(c.test.ids), st.BestEpoch, run.Path(BestFile))
+	return run.WriteJSON(StateFile, st)
+}

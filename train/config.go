@@ -1,0 +1,139 @@
+// Package train runs torchrnn's training jobs: the sentiment classifier and
+// the language model share its run folders, checkpoints, resume, progress,
+// plots and guardrails.
+package train
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Config is how to train: data, optimisation and run settings. The model's
+// shape is lstm.Config. A zero field means its default, except the booleans,
+// whose defaults are set by DefaultConfig and RegisterFlags.
+type Config struct {
+	Task        string  `json:"task"`         // classify or lm
+	Data        string  `json:"data"`         // classify: aclImdb folder or archive, .csv or .tsv; "" = built-in sample
+	Download    bool    `json:"download"`     // classify: fetch the full IMDB into Data (or ./data)
+	Tokenizer   string  `json:"tokenizer"`    // classify: imdb, whitespace or chars
+	Text        string  `json:"text"`         // lm: a UTF-8 text file; "" = built-in tiny shakespeare
+	Level       string  `json:"level"`        // lm: char or word
+	BPTT        int     `json:"bptt"`         // lm: window length of truncated backpropagation
+	Epochs      int     `json:"epochs"`       // epochs to train
+	Batch       int     `json:"batch"`        // examples (or streams) per batch
+	LR          float64 `json:"lr"`           // learning rate
+	Optimizer   string  `json:"optimizer"`    // adam or sgd
+	WeightDecay float64 `json:"weight_decay"` // L2 penalty
+	Clip        float64 `json:"clip"`         // max gradient norm; negative: no clipping
+	MaxLen      int     `json:"max_len"`      // classify: tokens kept per text; negative: all
+	Truncate    string  `json:"truncate"`     // classify: keep the head or the tail of longer texts
+	MinFreq     int     `json:"min_freq"`     // drop rarer tokens from the vocabulary
+	MaxVocab    int     `json:"max_vocab"`    // vocabulary size cap, specials included; 0: none
+	Bucket      bool    `json:"bucket"`       // batch texts of similar length
+	Valid       float64 `json:"valid"`        // validation share of the training data, in (0, 1)
+	Seed        int64   `json:"seed"`         // seeds the split, the batches and libtorch
+	Device      string  `json:"device"`       // auto, cpu, cuda or cuda:N
+	Strategy    string  `json:"strategy"`     // auto, packed or padded
+	Threads     int     `json:"threads"`      // libtorch threads; 0: the best measured for the strategy
+	Out         string  `json:"out"`          // run folder; "" = runs/<task>-<time>
+	DryRun      bool    `json:"dry_run"`      // one batch per phase
+	Patience    int     `json:"patience"`     // stop after this many epochs without a better validation score; 0: never
+}
+
+// DefaultConfig returns the defaults for task ("classify" or "lm").
+func DefaultConfig(task string) Config {
+	c := Config{Task: task, Tokenizer: "imdb", Level: "char", BPTT: 100, Epochs: 8, Batch: 32,
+		LR: 2e-3, Optimizer: "adam", Clip: 5, MaxLen: 400, Truncate: "tail", MinFreq: 2,
+		Bucket: true, Valid: 0.2, Seed: 1, Device: "auto", Strategy: "auto", Patience: 3}
+	if task == "lm" {
+		c.Batch, c.Epochs, c.LR, c.MinFreq, c.Valid = 64, 10, 2e-3, 1, 0.1
+	}
+	return c
+}
+
+// RegisterFlags binds c's fields to flags of fs, with c's values as defaults.
+func (c *Config) RegisterFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Task, "task", c.Task, "what to train: classify (sentiment) or lm (language model)")
+	fs.StringVar(&c.Data, "data", c.Data, "classify: an aclImdb folder, aclImdb_v1.tar.gz/.tar.xz, a CSV (review,sentiment) or a TSV (text<TAB>label); empty: the built-in IMDB sample")
+	fs.BoolVar(&c.Download, "download", c.Download, "classify: download the full IMDB (84 MB) into -data (default ./data) first")
+	fs.StringVar(&c.Tokenizer, "tokenizer", c.Tokenizer, "classify: imdb (the seed notebook's), whitespace or chars")
+	fs.StringVar(&c.Text, "text", c.Text, "lm: a UTF-8 text file; empty: the built-in tiny shakespeare")
+	fs.StringVar(&c.Level, "level", c.Level, "lm: char or word")
+	fs.IntVar(&c.BPTT, "bptt", c.BPTT, "lm: steps per truncated-backpropagation window")
+	fs.IntVar(&c.Epochs, "epochs", c.Epochs, "epochs to train")
+	fs.IntVar(&c.Batch, "batch", c.Batch, "batch size")
+	fs.Float64Var(&c.LR, "lr", c.LR, "learning rate")
+	fs.StringVar(&c.Optimizer, "optimizer", c.Optimizer, "adam or sgd")
+	fs.Float64Var(&c.WeightDecay, "weight-decay", c.WeightDecay, "L2 weight decay")
+	fs.Float64Var(&c.Clip, "clip", c.Clip, "clip the gradient norm to this; negative: no clipping")
+	fs.IntVar(&c.MaxLen, "max-len", c.MaxLen, "classify: tokens kept per text; negative: all")
+	fs.StringVar(&c.Truncate, "truncate", c.Truncate, "classify: keep the head or the tail of longer texts")
+	fs.IntVar(&c.MinFreq, "min-freq", c.MinFreq, "drop tokens seen fewer times from the vocabulary")
+	fs.IntVar(&c.MaxVocab, "max-vocab", c.MaxVocab, "cap the vocabulary at this many ids; 0: no cap")
+	fs.BoolVar(&c.Bucket, "bucket", c.Bucket, "batch texts of similar length (less padding)")
+	fs.Float64Var(&c.Valid, "valid", c.Valid, "share of the training data held out for validation, in (0, 1)")
+	fs.Int64Var(&c.Seed, "seed", c.Seed, "random seed")
+	fs.StringVar(&c.Device, "device", c.Device, "auto, cpu, cuda or cuda:N")
+	fs.StringVar(&c.Strategy, "strategy", c.Strategy, "how variable lengths run: auto (padded on CPU, packed on CUDA), packed or padded")
+	fs.IntVar(&c.Threads, "threads", c.Threads, "libtorch CPU threads; 0: 1 for padded, all cores for packed (fastest measured)")
+	fs.StringVar(&c.Out, "out", c.Out, "run folder to write; empty: runs/<task>-<date>-<time>")
+	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "run one batch per phase and stop (a quick check)")
+	fs.IntVar(&c.Patience, "patience", c.Patience, "stop after this many epochs without a better validation score; 0: never")
+}
+
+// Validate reports the first setting out of range, naming its flag.
+func (c Config) Validate() error {
+	bad := func(flag string, v any, want string) error {
+		return fmt.Errorf("-%s %v: %s", flag, v, want)
+	}
+	switch {
+	case c.Task != "classify" && c.Task != "lm":
+		return bad("task", c.Task, "want classify or lm")
+	case c.Tokenizer != "imdb" && c.Tokenizer != "whitespace" && c.Tokenizer != "chars":
+		return bad("tokenizer", c.Tokenizer, "want imdb, whitespace or chars")
+	case c.Level != "char" && c.Level != "word":
+		return bad("level", c.Level, "want char or word")
+	case c.BPTT < 2:
+		return bad("bptt", c.BPTT, "must be at least 2")
+	case c.Epochs < 1:
+		return bad("epochs", c.Epochs, "must be at least 1")
+	case c.Batch < 1:
+		return bad("batch", c.Batch, "must be at least 1")
+	case !(c.LR > 0) || math.IsInf(c.LR, 0):
+		return bad("lr", c.LR, "must be positive")
+	case c.Optimizer != "adam" && c.Optimizer != "sgd":
+		return bad("optimizer", c.Optimizer, "want adam or sgd")
+	case c.WeightDecay < 0:
+		return bad("weight-decay", c.WeightDecay, "must not be negative")
+	case c.Truncate != "head" && c.Truncate != "tail":
+		return bad("truncate", c.Truncate, "want head or tail")
+	case c.MaxLen == 0:
+		return bad("max-len", c.MaxLen, "must be positive (or negative for no limit)")
+	case c.MinFreq < 1:
+		return bad("min-freq", c.MinFreq, "must be at least 1")
+	case c.MaxVocab < 0 || c.MaxVocab == 1 || c.MaxVocab == 2:
+		return bad("max-vocab", c.MaxVocab, "must be 0 (no cap) or at least 3")
+	case !(c.Valid > 0 && c.Valid < 1):
+		return bad("valid", c.Valid, "must be in (0, 1)")
+	case c.Strategy != "auto" && c.Strategy != "packed" && c.Strategy != "padded":
+		return bad("strategy", c.Strategy, "want auto, packed or padded")
+	case c.Threads < 0:
+		return bad("threads", c.Threads, "must not be negative")
+	case c.Patience < 0:
+		return bad("patience", c.Patience, "must not be negative")
+	case !validDevice(c.Device):
+		return bad("device", c.Device, "want auto, cpu, cuda or cuda:N")
+	}
+	return nil
+}
+
+func validDevice(s string) bool {
+	if s == "auto" || s == "cpu" || s == "cuda" {
+		return true
+	}
+	var n int
+	_, err := fmt.Sscanf(s, "cuda:%d", &n)
+	return err == nil && n >= 0 && strings.Count(s, ":") == 1
+}

@@ -1,0 +1,133 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/torchrnn/torchrnn/imdb"
+	"github.com/torchrnn/torchrnn/seq"
+	"github.com/torchrnn/torchrnn/vocab"
+)
+
+// texts holds the three splits of a classification data set.
+type texts struct {
+	train, valid, test *imdb.Dataset
+	labels             []string
+}
+
+// loadTexts reads the data named by cfg: the built-in sample, an aclImdb
+// folder or archive (its train and test splits), or a CSV/TSV file, of
+// which a seeded fifth becomes the test set. Validation is cfg.Valid of
+// the training data, split with cfg.Seed.
+func loadTexts(ctx context.Context, cfg Config) (*texts, error) {
+	var train, test *imdb.Dataset
+	var err error
+	path := cfg.Data
+	switch {
+	case cfg.Download:
+		dir := path
+		if dir == "" {
+			dir = "data"
+		}
+		if path, err = imdb.Download(ctx, dir); err != nil {
+			return nil, fmt.Errorf("-download: %w", err)
+		}
+		fallthrough
+	case path != "" && !isTable(path):
+		if train, err = imdb.Read(path, imdb.Train); err == nil {
+			test, err = imdb.Read(path, imdb.Test)
+		}
+	case path != "":
+		var all *imdb.Dataset
+		if all, err = imdb.Read(path, imdb.Train); err == nil {
+			train, test, err = all.SplitFraction(0.2, uint64(cfg.Seed))
+		}
+	default:
+		train, test, err = imdb.Sample()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("-data: %w", err)
+	}
+	if train.Len() < 2 || test.Len() < 1 {
+		return nil, fmt.Errorf("-data %s: %d training and %d test examples: too few", path, train.Len(), test.Len())
+	}
+	t := &texts{test: test, labels: train.Labels}
+	if t.train, t.valid, err = train.SplitFraction(cfg.Valid, uint64(cfg.Seed)); err != nil {
+		return nil, fmt.Errorf("-valid: %w", err)
+	}
+	return t, nil
+}
+
+func isTable(path string) bool {
+	ext := strings.ToLower(filepath.Ext(path))
+	return ext == ".csv" || ext == ".tsv"
+}
+
+// tokenizer returns the named tokenizer.
+func tokenizer(name string) vocab.Tokenizer {
+	switch name {
+	case "whitespace":
+		return vocab.Whitespace
+	case "chars":
+		return vocab.Chars
+	}
+	return vocab.IMDB
+}
+
+// encoded is a split as id sequences with their labels.
+type encoded struct {
+	ids     [][]int64
+	labels  []int64
+	lengths []int // after truncation, for bucketing
+}
+
+func encode(v *vocab.Vocab, tok vocab.Tokenizer, ds *imdb.Dataset, maxLen int) encoded {
+	docs := vocab.TokenizeAll(ds.Texts(), tok)
+	e := encoded{ids: v.EncodeAll(docs), labels: make([]int64, ds.Len()), lengths: make([]int, ds.Len())}
+	for i, ex := range ds.Examples {
+		e.labels[i] = int64(ex.Label)
+		e.lengths[i] = len(e.ids[i])
+		if maxLen > 0 && e.lengths[i] > maxLen {
+			e.lengths[i] = maxLen
+		}
+	}
+	return e
+}
+
+// batch is one padded batch, built in Go ahead of the training loop.
+type batch struct {
+	ids     []int64 // [B, T] row-major
+	lengths []int64 // [B]
+	labels  []int64 // [B]
+	B, T    int
+	tokens  int64 // real (unpadded) tokens
+	err     error
+}
+
+// batches pads the batches of an epoch on a goroutine of its own (the
+// spare core), a few ahead of the consumer, until ctx ends.
+func batches(ctx context.Context, e encoded, order [][]int, pad seq.Padding) <-chan batch {
+	out := make(chan batch, 4)
+	go func() {
+		defer close(out)
+		for _, idx := range order {
+			seqs, labels := make([][]int64, len(idx)), make([]int64, len(idx))
+			for i, j := range idx {
+				seqs[i], labels[i] = e.ids[j], e.labels[j]
+			}
+			ids, lengths, T, err := pad.Pad(seqs)
+			b := batch{ids: ids, lengths: lengths, labels: labels, B: len(idx), T: T, err: err}
+			for _, l := range lengths {
+				b.tokens += l
+			}
+			select {
+			case out <- b:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}

@@ -1,0 +1,122 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/sugarme/gotch"
+	"github.com/torchrnn/torchrnn/internal/libtorch"
+	"github.com/torchrnn/torchrnn/lstm"
+	"github.com/torchrnn/torchrnn/optim"
+	"github.com/torchrnn/torchrnn/seq"
+	"github.com/torchrnn/torchrnn/vocab"
+)
+
+// UsageError is a bad flag or argument: the commands exit with status 2.
+type UsageError struct{ Err error }
+
+func (e UsageError) Error() string { return e.Err.Error() }
+func (e UsageError) Unwrap() error { return e.Err }
+
+// Run trains a new model as cfg and model say, writing a run folder, and
+// reports on out. Its error wraps context.Canceled after a Ctrl-C (the
+// run is saved and evaluated first).
+func Run(ctx context.Context, cfg Config, model lstm.Config, out io.Writer) error {
+	if err := cfg.Validate(); err != nil {
+		return UsageError{err}
+	}
+	model = model.WithDefaults()
+	model.Vocab = 2 // checked again once the vocabulary is built
+	if err := model.Validate(); err != nil {
+		return UsageError{err}
+	}
+	if cfg.Task == "lm" {
+		return errors.New("-task lm: not implemented yet")
+	}
+	return runClassifier(ctx, cfg, model, nil, out)
+}
+
+// Resume continues the run in dir from its last finished epoch; epochs > 0
+// raises the number of epochs to train.
+func Resume(ctx context.Context, dir string, epochs int, out io.Writer) error {
+	run, info, err := OpenFolder(dir)
+	if err != nil {
+		return UsageError{fmt.Errorf("-resume: %w", err)}
+	}
+	if epochs > 0 {
+		info.Train.Epochs = epochs
+	}
+	var st State
+	if err := run.ReadJSON(StateFile, &st); err != nil {
+		return fmt.Errorf("-resume: %w", err)
+	}
+	if st.Epoch >= info.Train.Epochs {
+		return UsageError{fmt.Errorf("-resume %s: all %d epochs are done (raise -epochs to train more)", dir, info.Train.Epochs)}
+	}
+	st.Done = false
+	return runClassifier(ctx, info.Train, info.Model, &resumed{run: run, info: info, state: st}, out)
+}
+
+type resumed struct {
+	run   *Folder
+	info  *RunInfo
+	state State
+}
+
+// setup applies the device, thread and strategy settings.
+func setup(cfg Config) (gotch.Device, lstm.Strategy, int, error) {
+	dev, err := Device(cfg.Device)
+	if err != nil {
+		return dev, "", 0, UsageError{err}
+	}
+	strategy := lstm.Strategy(cfg.Strategy)
+	if strategy == lstm.Auto {
+		strategy = lstm.Padded
+		if dev.IsCuda() {
+			strategy = lstm.Packed
+		}
+	}
+	threads := cfg.Threads
+	if threads == 0 {
+		// Measured on a 2-core machine (BENCHMARKS.md): the padded kernel is
+		// fastest with one OpenMP thread, the packed path with all cores.
+		threads = 1
+		if strategy == lstm.Packed {
+			threads = runtime.NumCPU()
+		}
+	}
+	libtorch.SetThreads(threads)
+	return dev, strategy, threads, nil
+}
+
+// tuneGC makes Go's collector run only when the heap has grown by 256 MiB
+// over what is live now (the data): gotch attaches a 100 KB Go allocation
+// to every tensor, and the default GOGC=100 would collect constantly. It
+// leaves GOGC and GOMEMLIMIT alone when the user sets them.
+func tuneGC() {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	debug.SetMemoryLimit(int64(m.HeapAlloc) + 256<<20)
+	debug.SetGCPercent(-1)
+}
+
+func newOptimizer(p *lstm.Params, cfg Config) (*optim.Optimizer, error) {
+	return optim.New(optimParams(p), optim.Config{Algorithm: cfg.Optimizer, LR: cfg.LR, WeightDecay: cfg.WeightDecay})
+}
+
+func newPadding(cfg Config) seq.Padding {
+	trunc := seq.KeepTail
+	if cfg.Truncate == "head" {
+		trunc = seq.KeepHead
+	}
+	return seq.Padding{MaxLen: max(cfg.MaxLen, 0), Truncate: trunc, PadID: vocab.PadID, Empty: seq.PadEmpty}
+}
