@@ -106,6 +106,7 @@ func (c *classifier) evaluate(name string, epoch int) (phase, error) {
 	}
 	sum.loss /= float64(max(seen, 1))
 	sum.acc = float64(correct) / float64(max(seen, 1))
+	sum.examples = seen
 	sum.seconds = time.Since(start).Seconds()
 	return sum, nil
 }

@@ -105,6 +105,6 @@ func testBest(run *Folder, c *classifier, st *State, out io.Writer) error {
 	}
 	st.TestLoss, st.TestAcc = te.loss, te.acc
 	fmt.Fprintf(out, "test: loss %.4f, accuracy %.2f%% (%d examples, best epoch %d, %s)\n",
-		te.loss, 100*te.acc, len(c.test.ids), st.BestEpoch, run.Path(BestFile))
+		te.loss, 100*te.acc, te.examples, st.BestEpoch, run.Path(BestFile))
 	return run.WriteJSON(StateFile, st)
 }

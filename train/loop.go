@@ -15,6 +15,7 @@ import (
 // phase is what one pass over a split measured.
 type phase struct {
 	loss, acc float64 // mean loss; accuracy in 0..1, or -1 for none
+	examples  int64
 	tokens    int64
 	seconds   float64
 }
@@ -58,7 +59,7 @@ func loop(ctx context.Context, run *Folder, t task, opt *optim.Optimizer, cfg Co
 			st.Done = true
 		}
 		if interrupted {
-			fmt.Fprintf(out, "interrupted: saved %s after %d batches of epoch %d\n", run.Dir, 0, epoch)
+			fmt.Fprintf(out, "interrupted during epoch %d: saved %s (resume repeats the epoch)\n", epoch, run.Dir)
 			st.Done = true
 		}
 		st.Done = st.Done || cfg.DryRun || st.Epoch >= cfg.Epochs

@@ -91,6 +91,7 @@ func setup(cfg Config) (gotch.Device, lstm.Strategy, int, error) {
 		}
 	}
 	libtorch.SetThreads(threads)
+	libtorch.Seed(cfg.Seed) // the initial weights
 	return dev, strategy, threads, nil
 }
 

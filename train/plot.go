@@ -149,6 +149,7 @@ func newPanel(title, ylabel string, epochs []Epoch, lines []series) (*plot.Plot,
 	p.X.Label.Text = "epoch"
 	p.Y.Label.Text = ylabel
 	p.X.Tick.Marker = epochTicks{}
+	p.Y.Tick.Marker = valueTicks{}
 	p.Legend.Top = true
 	p.Legend.XOffs = -vg.Points(6) // keep the legend off the right edge
 	p.Add(plotter.NewGrid())
@@ -169,8 +170,9 @@ func newPanel(title, ylabel string, epochs []Epoch, lines []series) (*plot.Plot,
 	return p, nil
 }
 
-// setRanges fixes the x axis to the epochs and widens an empty y range, so a
-// single epoch still gets a readable plot.
+// setRanges fixes the x axis to the epochs and pads the y range by 5% (10% of
+// the value when it is a single value), so a single epoch still gets a
+// readable plot and no point sits on the frame.
 func setRanges(p *plot.Plot, epochs []Epoch) {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, e := range epochs {
@@ -183,10 +185,11 @@ func setRanges(p *plot.Plot, epochs []Epoch) {
 	if p.Y.Min > p.Y.Max { // no data at all
 		p.Y.Min, p.Y.Max = 0, 1
 	}
-	if p.Y.Min == p.Y.Max {
-		pad := math.Max(0.1*math.Abs(p.Y.Min), 0.01)
-		p.Y.Min, p.Y.Max = p.Y.Min-pad, p.Y.Max+pad
+	pad := 0.05 * (p.Y.Max - p.Y.Min)
+	if pad == 0 {
+		pad = math.Max(0.1*math.Abs(p.Y.Min), 0.01)
 	}
+	p.Y.Min, p.Y.Max = p.Y.Min-pad, p.Y.Max+pad
 }
 
 // drawTitle writes title centred along the top of dc and returns the height
@@ -220,6 +223,30 @@ func (epochTicks) Ticks(min, max float64) []plot.Tick {
 	var ticks []plot.Tick
 	for v := math.Ceil(lo/step) * step; v <= hi; v += step {
 		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.Itoa(int(v))})
+	}
+	return ticks
+}
+
+// valueTicks is plot.DefaultTicks with labels given as many decimals as they
+// need to be told apart: DefaultTicks labels 2.6, 2.65, 2.7 as "2.6", "2.6", "2.7".
+type valueTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (valueTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(min, max)
+	prec := 0
+	for _, t := range ticks {
+		for ; t.Label != "" && prec < 6; prec++ {
+			r := math.Pow10(prec)
+			if math.Abs(math.Round(t.Value*r)/r-t.Value) <= 1e-9*math.Max(1, math.Abs(t.Value)) {
+				break
+			}
+		}
+	}
+	for i, t := range ticks {
+		if t.Label != "" {
+			ticks[i].Label = strconv.FormatFloat(t.Value, 'f', prec, 64)
+		}
 	}
 	return ticks
 }

@@ -113,6 +113,23 @@ func TestPlotCurvesErrors(t *testing.T) {
 	}
 }
 
+func TestValueTicks(t *testing.T) {
+	var got []string
+	for _, tk := range (valueTicks{}).Ticks(2.59, 2.71) {
+		if tk.Label != "" {
+			got = append(got, tk.Label)
+		}
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i] == got[i-1] {
+			t.Errorf("labels %q repeat", got)
+		}
+	}
+	if len(got) < 2 {
+		t.Errorf("labels %q: want at least 2", got)
+	}
+}
+
 func TestEpochTicks(t *testing.T) {
 	for _, tc := range []struct {
 		min, max float64

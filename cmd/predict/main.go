@@ -1,0 +1,108 @@
+// Command predict classifies texts with a run folder written by cmd/train:
+//
+//	go run ./cmd/predict -run runs/classify-... "A wonderful film." "Dull."
+//	cat reviews.txt | go run ./cmd/predict -run runs/classify-...     # one text per line
+//	go run ./cmd/predict -run runs/classify-... -file a.txt -file b.txt  # one text per file
+//
+// It prints the label, its probability and the start of each text, tab-separated.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+
+	"github.com/torchrnn/torchrnn/train"
+)
+
+func init() { runtime.LockOSThread() }
+
+type files []string
+
+func (f *files) String() string     { return strings.Join(*f, ",") }
+func (f *files) Set(s string) error { *f = append(*f, s); return nil }
+
+func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout)) }
+
+func run(args []string, stdin io.Reader, stdout io.Writer) int {
+	fs := flag.NewFlagSet("predict", flag.ContinueOnError)
+	dir := fs.String("run", "", "run folder written by cmd/train (required)")
+	device := fs.String("device", "auto", "auto, cpu, cuda or cuda:N")
+	var inputs files
+	fs.Var(&inputs, "file", "classify the whole file as one text (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *dir == "" {
+		fmt.Fprintln(os.Stderr, "predict: -run is required")
+		return 2
+	}
+	texts, err := gather(fs.Args(), inputs, stdin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "predict:", err)
+		return 2
+	}
+	dev, err := train.Device(*device)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "predict:", err)
+		return 2
+	}
+	p, err := train.LoadPredictor(*dir, dev)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "predict: -run:", err)
+		return 2
+	}
+	preds, err := p.Predict(texts)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "predict:", err)
+		return 1
+	}
+	for i, pr := range preds {
+		fmt.Fprintf(stdout, "%s\t%.4f\t%s\n", pr.Label, pr.Prob, snippet(texts[i]))
+	}
+	return 0
+}
+
+// gather takes the texts from the arguments, else the files, else stdin lines.
+func gather(args []string, inputs files, stdin io.Reader) ([]string, error) {
+	if len(args) > 0 {
+		return args, nil
+	}
+	var texts []string
+	for _, f := range inputs {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("-file: %w", err)
+		}
+		texts = append(texts, string(b))
+	}
+	if len(inputs) > 0 {
+		return texts, nil
+	}
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); line != "" {
+			texts = append(texts, line)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("stdin: %w", err)
+	}
+	if len(texts) == 0 {
+		return nil, fmt.Errorf("no texts: pass them as arguments, with -file, or one per line on stdin")
+	}
+	return texts, nil
+}
+
+func snippet(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:57]) + "..."
+	}
+	return s
+}

@@ -1,0 +1,99 @@
+package train
+
+import (
+	"fmt"
+
+	"github.com/sugarme/gotch"
+	"github.com/torchrnn/torchrnn/internal/tensor"
+	"github.com/torchrnn/torchrnn/lstm"
+	"github.com/torchrnn/torchrnn/seq"
+	"github.com/torchrnn/torchrnn/vocab"
+)
+
+// Predictor classifies texts with the best model of a classifier run.
+type Predictor struct {
+	Info   *RunInfo
+	Model  *lstm.Classifier
+	vocab  *vocab.Vocab
+	tok    vocab.Tokenizer
+	pad    seq.Padding
+	device gotch.Device
+}
+
+// Prediction is a class and its probability, with every class's.
+type Prediction struct {
+	Label string
+	Prob  float64
+	Probs []float64 // per class id
+}
+
+// LoadPredictor reads a run folder: config.json, vocab.txt and model.pt.
+func LoadPredictor(dir string, device gotch.Device) (*Predictor, error) {
+	run, info, err := OpenFolder(dir)
+	if err != nil {
+		return nil, err
+	}
+	if info.Task != "classify" {
+		return nil, fmt.Errorf("%s holds a %q run, not a classifier (use cmd/generate for language models)", dir, info.Task)
+	}
+	if len(info.Labels) != info.Model.Classes {
+		return nil, fmt.Errorf("%s: %d labels for %d classes", run.Path(ConfigFile), len(info.Labels), info.Model.Classes)
+	}
+	v, err := vocab.Load(run.Path(info.Vocab))
+	if err != nil {
+		return nil, err
+	}
+	if v.Len() != info.Model.Vocab {
+		return nil, fmt.Errorf("%s has %d tokens, the model %d: files of different runs?", run.Path(info.Vocab), v.Len(), info.Model.Vocab)
+	}
+	m, err := lstm.NewClassifier(info.Model, device)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", run.Path(ConfigFile), err)
+	}
+	if err := m.Params.Load(run.Path(BestFile)); err != nil {
+		return nil, err
+	}
+	return &Predictor{Info: info, Model: m, vocab: v, tok: tokenizer(info.Train.Tokenizer),
+		pad: newPadding(info.Train), device: device}, nil
+}
+
+// Predict classifies texts, in batches of up to 64.
+func (p *Predictor) Predict(texts []string) ([]Prediction, error) {
+	var out []Prediction
+	for lo := 0; lo < len(texts); lo += 64 {
+		hi := min(lo+64, len(texts))
+		probs, err := p.probabilities(texts[lo:hi])
+		if err != nil {
+			return nil, err
+		}
+		C := len(p.Info.Labels)
+		for i := range texts[lo:hi] {
+			row := make([]float64, C)
+			best := 0
+			for k := range row {
+				row[k] = float64(probs[i*C+k])
+				if row[k] > row[best] {
+					best = k
+				}
+			}
+			out = append(out, Prediction{Label: p.Info.Labels[best], Prob: row[best], Probs: row})
+		}
+	}
+	return out, nil
+}
+
+// probabilities runs one batch in evaluation mode: [B, C] flattened.
+func (p *Predictor) probabilities(texts []string) (probs []float32, err error) {
+	defer tensor.Catch(&err, "predict")
+	seqs := p.vocab.EncodeAll(vocab.TokenizeAll(texts, p.tok))
+	ids, lengths, T, err := p.pad.Pad(seqs)
+	tensor.Check(err)
+	tensor.NoGrad(func() {
+		var s tensor.Scope
+		defer s.Free()
+		x := s.M(tensor.Int64(ids, []int64{int64(len(texts)), int64(T)}, p.device))
+		logits := s.M(p.Model.Forward(x, lengths, false))
+		probs = tensor.Val(tensor.Float32s(s.M(p.Model.Probabilities(logits))))
+	})
+	return probs, nil
+}

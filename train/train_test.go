@@ -1,0 +1,175 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/sugarme/gotch"
+	"github.com/torchrnn/torchrnn/internal/tensor"
+	"github.com/torchrnn/torchrnn/lstm"
+)
+
+// small is a quick configuration on the built-in sample.
+func small(dir string) (Config, lstm.Config) {
+	cfg := DefaultConfig("classify")
+	cfg.Out, cfg.MaxLen, cfg.Epochs, cfg.Batch, cfg.Patience = dir, 40, 2, 64, 0
+	return cfg, lstm.Config{Embed: 16, Hidden: 16, Head: 8, Dropout: 0.2}
+}
+
+// TestDryRunEveryCell trains one batch per phase for each cell, uni- and
+// bidirectional, and checks the run folder.
+func TestDryRunEveryCell(t *testing.T) {
+	runtime.LockOSThread()
+	for _, cell := range []lstm.Cell{lstm.RNNTanh, lstm.LSTM, lstm.GRU} {
+		for _, bi := range []bool{false, true} {
+			dir := t.TempDir()
+			cfg, model := small(dir)
+			cfg.DryRun = true
+			model.Cell, model.Bidirectional = cell, bi
+			if err := Run(context.Background(), cfg, model, io.Discard); err != nil {
+				t.Fatalf("%s bi=%v: %v", cell, bi, err)
+			}
+			for _, f := range []string{ConfigFile, VocabFile, MetricsFile, CurvesFile, BestFile, LastFile, OptimFile, StateFile} {
+				if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+					t.Errorf("%s bi=%v: %v", cell, bi, err)
+				}
+			}
+		}
+	}
+}
+
+// TestResumeMatchesStraightRun: 2 epochs straight equal 1 epoch, resume, 1
+// epoch (same batches, dropout masks and optimizer state).
+func TestResumeMatchesStraightRun(t *testing.T) {
+	runtime.LockOSThread()
+	straight, split := t.TempDir(), t.TempDir()
+	cfg, model := small(straight)
+	if err := Run(context.Background(), cfg, model, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Out, cfg.Epochs = split, 1
+	if err := Run(context.Background(), cfg, model, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := Resume(context.Background(), split, 2, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	a, b := weights(t, straight), weights(t, split)
+	for name, va := range a {
+		vb := b[name]
+		for i := range va {
+			if math.Abs(float64(va[i]-vb[i])) > 1e-4 {
+				t.Fatalf("%s[%d]: straight %g, resumed %g", name, i, va[i], vb[i])
+			}
+		}
+	}
+	if err := Resume(context.Background(), split, 0, io.Discard); err == nil || !strings.Contains(err.Error(), "all 2 epochs are done") {
+		t.Errorf("resuming a finished run: %v", err)
+	}
+}
+
+func weights(t *testing.T, dir string) map[string][]float32 {
+	t.Helper()
+	_, info, err := OpenFolder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := lstm.NewClassifier(info.Model, gotch.CPU)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Params.Load(filepath.Join(dir, LastFile)); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]float32{}
+	for _, p := range m.Params.List() {
+		if out[p.Name], err = tensor.Float32s(p.Tensor); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// TestPredictMatchesEvaluation: the predictor, loading only the run folder,
+// gives the test set the same accuracy and loss as the evaluation at the
+// end of training.
+func TestPredictMatchesEvaluation(t *testing.T) {
+	runtime.LockOSThread()
+	dir := t.TempDir()
+	cfg, model := small(dir)
+	cfg.Epochs = 1
+	if err := Run(context.Background(), cfg, model, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var st State
+	run := &Folder{Dir: dir}
+	if err := run.ReadJSON(StateFile, &st); err != nil {
+		t.Fatal(err)
+	}
+	data, err := loadTexts(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := LoadPredictor(dir, gotch.CPU)
+	if err != nil {
+		t.Fatal(err)
+	}
+	preds, err := p.Predict(data.test.Texts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var loss, correct float64
+	for i, pr := range preds {
+		y := data.test.Examples[i].Label
+		loss -= math.Log(pr.Probs[y])
+		if pr.Label == data.labels[y] {
+			correct++
+		}
+	}
+	n := float64(len(preds))
+	if acc := correct / n; acc != st.TestAcc {
+		t.Errorf("predict accuracy %.4f, training's test evaluation %.4f", acc, st.TestAcc)
+	}
+	if math.Abs(loss/n-st.TestLoss) > 1e-4 {
+		t.Errorf("predict loss %.6f, training's test evaluation %.6f", loss/n, st.TestLoss)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	runtime.LockOSThread()
+	dir := t.TempDir()
+	cfg, model := small(filepath.Join(dir, "run"))
+	for _, tc := range []struct {
+		name string
+		edit func(*Config, *lstm.Config)
+		want string
+	}{
+		{"missing data", func(c *Config, _ *lstm.Config) { c.Data = filepath.Join(dir, "nope.tar.xz") }, "nope.tar.xz"},
+		{"lr", func(c *Config, _ *lstm.Config) { c.LR = -1 }, "-lr -1"},
+		{"valid", func(c *Config, _ *lstm.Config) { c.Valid = 1.5 }, "-valid 1.5"},
+		{"dropout", func(_ *Config, m *lstm.Config) { m.Dropout = 1 }, "-dropout 1"},
+		{"device", func(c *Config, _ *lstm.Config) { c.Device = "tpu" }, "-device tpu"},
+	} {
+		c, m := cfg, model
+		tc.edit(&c, &m)
+		err := Run(context.Background(), c, m, io.Discard)
+		var usage UsageError
+		if !errors.As(err, &usage) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want a usage error naming %q", tc.name, err, tc.want)
+		}
+	}
+	// A damaged run folder.
+	bad := filepath.Join(dir, "bad")
+	os.MkdirAll(bad, 0o755)
+	os.WriteFile(filepath.Join(bad, ConfigFile), []byte(`{"torchrnn": "0.1.0", "task": `), 0o644)
+	if _, err := LoadPredictor(bad, gotch.CPU); err == nil || !strings.Contains(err.Error(), "damaged") {
+		t.Errorf("damaged config.json: %v", err)
+	}
+}
