@@ -130,6 +130,9 @@ if [ "$PRINT_ONLY" = 1 ]; then
   exit 0
 fi
 START=$(date +%s)
+# One run at a time: a second one waits (two would rewrite vendor/ together).
+exec 9>"$ROOT/.setup-libtorch.lock"
+flock 9
 command -v go >/dev/null 2>&1 || die "Go is not on PATH (https://go.dev/doc/install)"
 printf 'SOURCE=%q\nINCLUDE=%q\nLIB=%q\n' "$SOURCE" "$INCLUDE" "$LIB" >"$STATE.tmp" && mv "$STATE.tmp" "$STATE"
 

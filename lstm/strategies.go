@@ -65,6 +65,7 @@ func (r *RNN) paddedExact(x *ts.Tensor, lengths []int64, h0 State, train bool) (
 			out, hn, cn := r.run(in, h, c, r.weights[4*k:4*k+4], 1, false, train)
 			s.T(out)
 			s.T(hn)
+			s.T(cn) // nil for GRU and RNN; held, it would keep the batch's graph alive
 			if d == 1 {
 				out = s.T(ix.reverse(out))
 				hs = append(hs, s.M(out.Select(1, 0, false))) // the reverse pass ends at t = 0

@@ -73,10 +73,19 @@ func (o *Optimizer) SetLR(lr float64) { o.cfg.LR = lr }
 // LR returns the learning rate.
 func (o *Optimizer) LR() float64 { return o.cfg.LR }
 
-// ZeroGrad clears the parameters' gradients.
+// ZeroGrad clears the parameters' gradients. (gotch's Tensor.ZeroGrad
+// leaves a tensor handle to the finalizers each call.)
 func (o *Optimizer) ZeroGrad() {
 	for _, p := range o.params {
-		p.Tensor.ZeroGrad()
+		g, err := p.Tensor.Grad(false)
+		if err != nil {
+			continue
+		}
+		if g.MustDefined() {
+			g.Detach_()
+			g.Zero_()
+		}
+		g.MustDrop()
 	}
 }
 

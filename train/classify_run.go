@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/torchrnn/torchrnn/lstm"
+	"github.com/torchrnn/torchrnn/optim"
 	"github.com/torchrnn/torchrnn/seq"
 	"github.com/torchrnn/torchrnn/vocab"
 )
@@ -51,7 +52,7 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, prev *res
 	if c.sampler, err = seq.NewSampler(c.train.lengths, seq.Options{Batch: cfg.Batch, Seed: uint64(cfg.Seed), Shuffle: true, Bucket: cfg.Bucket}); err != nil {
 		return UsageError{err}
 	}
-	run, st, err := openClassifierRun(cfg, c, v, data.labels, prev)
+	run, st, err := openRun(cfg, c, c.opt, c.model.Config, v, data.labels, prev)
 	if err != nil {
 		return err
 	}
@@ -68,14 +69,14 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, prev *res
 	return loopErr
 }
 
-// openClassifierRun creates the run folder (vocabulary, config, state) or
-// loads the resumed run's weights and optimizer state.
-func openClassifierRun(cfg Config, c *classifier, v *vocab.Vocab, labels []string, prev *resumed) (*Folder, *State, error) {
+// openRun creates the run folder (vocabulary, config, state), or loads the
+// resumed run's weights and optimizer state.
+func openRun(cfg Config, t task, opt *optim.Optimizer, model lstm.Config, v *vocab.Vocab, labels []string, prev *resumed) (*Folder, *State, error) {
 	if prev != nil {
-		if err := c.model.Params.Load(prev.run.Path(LastFile)); err != nil {
+		if err := t.params().Load(prev.run.Path(LastFile)); err != nil {
 			return nil, nil, err
 		}
-		if err := c.opt.Load(prev.run.Path(OptimFile)); err != nil {
+		if err := opt.Load(prev.run.Path(OptimFile)); err != nil {
 			return nil, nil, err
 		}
 		return prev.run, &prev.state, prev.run.WriteJSON(ConfigFile, prev.info)
@@ -88,7 +89,7 @@ func openClassifierRun(cfg Config, c *classifier, v *vocab.Vocab, labels []strin
 		return nil, nil, err
 	}
 	st := &State{}
-	if err := run.WriteJSON(ConfigFile, NewInfo(cfg.Task, c.model.Config, cfg, labels)); err != nil {
+	if err := run.WriteJSON(ConfigFile, NewInfo(cfg.Task, model, cfg, labels)); err != nil {
 		return nil, nil, err
 	}
 	return run, st, run.WriteJSON(StateFile, st)

@@ -2,7 +2,6 @@ package train
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -23,6 +22,15 @@ type UsageError struct{ Err error }
 func (e UsageError) Error() string { return e.Err.Error() }
 func (e UsageError) Unwrap() error { return e.Err }
 
+// DefaultModel returns the model shape each task trains by default.
+func DefaultModel(task string) lstm.Config {
+	m := lstm.DefaultConfig()
+	if task == "lm" {
+		m.Embed, m.Hidden, m.Layers, m.Dropout = 64, 256, 2, 0.1
+	}
+	return m
+}
+
 // Run trains a new model as cfg and model say, writing a run folder, and
 // reports on out. Its error wraps context.Canceled after a Ctrl-C (the
 // run is saved and evaluated first).
@@ -36,7 +44,7 @@ func Run(ctx context.Context, cfg Config, model lstm.Config, out io.Writer) erro
 		return UsageError{err}
 	}
 	if cfg.Task == "lm" {
-		return errors.New("-task lm: not implemented yet")
+		return runLM(ctx, cfg, model, nil, out)
 	}
 	return runClassifier(ctx, cfg, model, nil, out)
 }
@@ -59,7 +67,11 @@ func Resume(ctx context.Context, dir string, epochs int, out io.Writer) error {
 		return UsageError{fmt.Errorf("-resume %s: all %d epochs are done (raise -epochs to train more)", dir, info.Train.Epochs)}
 	}
 	st.Done = false
-	return runClassifier(ctx, info.Train, info.Model, &resumed{run: run, info: info, state: st}, out)
+	prev := &resumed{run: run, info: info, state: st}
+	if info.Task == "lm" {
+		return runLM(ctx, info.Train, info.Model, prev, out)
+	}
+	return runClassifier(ctx, info.Train, info.Model, prev, out)
 }
 
 type resumed struct {

@@ -21,7 +21,6 @@ import (
 	"runtime"
 	"syscall"
 
-	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/train"
 )
 
@@ -42,7 +41,7 @@ func run(args []string) int {
 			task = v
 		}
 	}
-	cfg, model := train.DefaultConfig(task), lstm.DefaultConfig()
+	cfg, model := train.DefaultConfig(task), train.DefaultModel(task)
 	cfg.RegisterFlags(fs)
 	model.RegisterFlags(fs)
 	resume := fs.String("resume", "", "continue the run in this folder (its own settings; -epochs may raise the count)")

@@ -69,7 +69,7 @@ func (s *Scope) M(t *ts.Tensor, err error) *ts.Tensor { return s.T(Must(t, err))
 // Free drops every registered tensor except those in keep.
 func (s *Scope) Free(keep ...*ts.Tensor) {
 	for _, t := range s.list {
-		if t == nil || contains(keep, t) {
+		if t == nil || t.Ctensor() == nil || contains(keep, t) {
 			continue
 		}
 		t.MustDrop()

@@ -1,0 +1,90 @@
+// Command generate samples text from a language model trained by
+// cmd/train -task lm, streaming it to stdout as it is produced:
+//
+//	go run ./cmd/generate -run runs/lm-... -prompt "ROMEO:" -len 500 -temperature 0.8
+//
+// -temperature 0 decodes greedily; -top-k and -top-p restrict the sampling;
+// the same -seed gives the same text.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+
+	"github.com/torchrnn/torchrnn/sample"
+	"github.com/torchrnn/torchrnn/train"
+)
+
+func init() { runtime.LockOSThread() }
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("run", "", "run folder written by cmd/train -task lm (required)")
+	prompt := fs.String("prompt", "", "text that primes the model (every token is fed before sampling)")
+	n := fs.Int("len", 500, "tokens to generate per sample")
+	samples := fs.Int("n", 1, "number of samples")
+	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same text")
+	device := fs.String("device", "auto", "auto, cpu, cuda or cuda:N")
+	var o sample.Options
+	fs.Float64Var(&o.Temperature, "temperature", 0.8, "softmax temperature; 0: greedy")
+	fs.IntVar(&o.TopK, "top-k", 0, "sample among the k most likely tokens; 0: all")
+	fs.Float64Var(&o.TopP, "top-p", 0, "sample among the most likely tokens that reach this mass; 0: all")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	fail := func(code int, err error) int { fmt.Fprintln(stderr, "generate:", err); return code }
+	switch {
+	case *dir == "":
+		return fail(2, fmt.Errorf("-run is required"))
+	case *n < 1 || *samples < 1:
+		return fail(2, fmt.Errorf("-len and -n must be at least 1"))
+	case fs.NArg() > 0:
+		return fail(2, fmt.Errorf("unexpected argument %q (use -prompt)", fs.Arg(0)))
+	}
+	if err := o.Validate(); err != nil {
+		return fail(2, err)
+	}
+	dev, err := train.Device(*device)
+	if err != nil {
+		return fail(2, err)
+	}
+	g, err := train.LoadGenerator(*dir, dev)
+	if err != nil {
+		return fail(2, fmt.Errorf("-run: %w", err))
+	}
+	ids, warnings, err := g.Encode(*prompt)
+	if err != nil {
+		return fail(2, err)
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "generate: warning:", w)
+	}
+	w := bufio.NewWriter(stdout)
+	for s := 0; s < *samples; s++ {
+		if s > 0 {
+			fmt.Fprintln(w, "\n----")
+		}
+		fmt.Fprint(w, *prompt)
+		err := g.Generate(ids, *n, o, *seed+uint64(s), func(id int64) error {
+			if _, err := w.WriteString(g.Text(id)); err != nil {
+				return err
+			}
+			return w.Flush() // stream as it comes
+		})
+		if err != nil {
+			return fail(1, err)
+		}
+	}
+	fmt.Fprintln(w)
+	if err := w.Flush(); err != nil {
+		return fail(1, err)
+	}
+	return 0
+}

@@ -1,0 +1,130 @@
+package train
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/sugarme/gotch"
+	"github.com/torchrnn/torchrnn/internal/tensor"
+	"github.com/torchrnn/torchrnn/lstm"
+	"github.com/torchrnn/torchrnn/sample"
+	"github.com/torchrnn/torchrnn/vocab"
+)
+
+// Generator samples text from the best model of a language-model run.
+type Generator struct {
+	Info   *RunInfo
+	Model  *lstm.LM
+	vocab  *vocab.Vocab
+	device gotch.Device
+}
+
+// LoadGenerator reads a run folder: config.json, vocab.txt and model.pt.
+func LoadGenerator(dir string, device gotch.Device) (*Generator, error) {
+	run, info, err := OpenFolder(dir)
+	if err != nil {
+		return nil, err
+	}
+	if info.Task != "lm" {
+		return nil, fmt.Errorf("%s holds a %q run, not a language model (use cmd/predict for classifiers)", dir, info.Task)
+	}
+	v, err := vocab.Load(run.Path(info.Vocab))
+	if err != nil {
+		return nil, err
+	}
+	if v.Len() != info.Model.Vocab {
+		return nil, fmt.Errorf("%s has %d tokens, the model %d: files of different runs?", run.Path(info.Vocab), v.Len(), info.Model.Vocab)
+	}
+	m, err := lstm.NewLM(info.Model, device)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", run.Path(ConfigFile), err)
+	}
+	if err := m.Params.Load(run.Path(BestFile)); err != nil {
+		return nil, err
+	}
+	return &Generator{Info: info, Model: m, vocab: v, device: device}, nil
+}
+
+// Encode turns a prompt into ids. At char level a character outside the
+// vocabulary is an error that names it; at word level an unknown word
+// becomes <unk> and is reported in warnings.
+func (g *Generator) Encode(prompt string) (ids []int64, warnings []string, err error) {
+	for i, tok := range lmTokens(prompt, g.Info.Train.Level) {
+		if g.Info.Train.Level == "word" && tok == vocab.EOS && i == len(lmTokens(prompt, "word"))-1 {
+			continue // the prompt's last line is not finished
+		}
+		id, ok := g.vocab.Lookup(tok)
+		if !ok && g.Info.Train.Level == "char" {
+			return nil, nil, fmt.Errorf("-prompt: the character %q (U+%04X) is not in the model's vocabulary", tok, []rune(tok)[0])
+		}
+		if !ok {
+			warnings = append(warnings, fmt.Sprintf("-prompt: %q is not in the vocabulary: fed as <unk>", tok))
+			id = vocab.UnkID
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		ids = []int64{g.defaultStart()}
+	}
+	return ids, warnings, nil
+}
+
+// defaultStart is the token an empty prompt starts from: a newline, else
+// the most frequent token.
+func (g *Generator) defaultStart() int64 {
+	tok := "\n"
+	if g.Info.Train.Level == "word" {
+		tok = vocab.EOS
+	}
+	if id, ok := g.vocab.Lookup(tok); ok {
+		return id
+	}
+	return 2
+}
+
+// Text is how a token reads in generated text.
+func (g *Generator) Text(id int64) string {
+	tok := g.vocab.Token(id)
+	if g.Info.Train.Level == "char" {
+		return tok
+	}
+	if tok == vocab.EOS {
+		return "\n"
+	}
+	return tok + " "
+}
+
+// Generate feeds every prompt token, then samples n tokens one at a time,
+// feeding each back, and calls emit with each as it comes. The same seed,
+// prompt and model give the same tokens.
+func (g *Generator) Generate(prompt []int64, n int, o sample.Options, seed uint64, emit func(id int64) error) (err error) {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	defer tensor.Catch(&err, "generate")
+	rng := rand.New(rand.NewPCG(seed, 0x67656e))
+	tensor.NoGrad(func() {
+		x := tensor.Must(tensor.Int64(slices.Clone(prompt), []int64{1, int64(len(prompt))}, g.device))
+		all, state, err := g.Model.Forward(x, lstm.State{}, false) // [1, P] -> [1, P, V]
+		tensor.Check(err)
+		x.MustDrop()
+		logits := tensor.Must(all.Select(1, int64(len(prompt)-1), false)) // [1, V]
+		all.MustDrop()
+		for i := 0; i < n; i++ {
+			id := tensor.Val(sample.Next(logits, o, rng))
+			logits.MustDrop()
+			tensor.Check(emit(id[0]))
+			in := tensor.Must(tensor.Int64(id, []int64{1}, g.device))
+			var next lstm.State
+			logits, next, err = g.Model.Step(in, state)
+			tensor.Check(err)
+			in.MustDrop()
+			state.Drop()
+			state = next
+		}
+		logits.MustDrop()
+		state.Drop()
+	})
+	return nil
+}

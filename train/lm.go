@@ -1,0 +1,192 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/sugarme/gotch"
+	"github.com/torchrnn/torchrnn/corpus"
+	"github.com/torchrnn/torchrnn/internal/tensor"
+	"github.com/torchrnn/torchrnn/lstm"
+	"github.com/torchrnn/torchrnn/optim"
+	"github.com/torchrnn/torchrnn/seq"
+	"github.com/torchrnn/torchrnn/vocab"
+)
+
+// languageModel trains lstm.LM with truncated backpropagation through time:
+// the state flows across consecutive windows, cut from the graph between
+// them.
+type languageModel struct {
+	cfg          Config
+	model        *lstm.LM
+	opt          *optim.Optimizer
+	device       gotch.Device
+	train, valid []int64 // token streams
+	out          io.Writer
+	guard        guard
+}
+
+func (m *languageModel) params() *lstm.Params { return m.model.Params }
+
+func (m *languageModel) score(e Epoch) float64 { return -e.ValidLoss }
+
+func (m *languageModel) epochMetrics(epoch int, tr, va phase) Epoch {
+	e := Epoch{Epoch: epoch, TrainLoss: tr.loss, ValidLoss: va.loss, ValidPPL: math.Exp(va.loss),
+		Seconds: tr.seconds, TokensPerSec: float64(tr.tokens) / tr.seconds}
+	if m.cfg.Level == "char" {
+		e.ValidBPC = va.loss / math.Ln2
+	}
+	return e
+}
+
+func (m *languageModel) trainEpoch(ctx context.Context, epoch int) (phase, error) {
+	return m.pass(ctx, "train", epoch, m.train, true)
+}
+
+func (m *languageModel) evaluate(name string, epoch int) (phase, error) {
+	return m.pass(context.Background(), name, epoch, m.valid, false)
+}
+
+// pass runs the stream in B rows and BPTT windows; the loss is the mean
+// over tokens.
+func (m *languageModel) pass(ctx context.Context, name string, epoch int, stream []int64, train bool) (phase, error) {
+	B := m.cfg.Batch
+	data, N, err := seq.Batchify(stream, B)
+	if err != nil {
+		return phase{}, fmt.Errorf("%s text: %w", name, err)
+	}
+	w := seq.NewWindows(data, B, N, m.cfg.BPTT)
+	total := w.Len()
+	if m.cfg.DryRun {
+		total = 1
+	}
+	prog := NewProgress(m.out, name, epoch, total, 10*time.Second)
+	defer prog.Finish()
+	var sum phase
+	var state lstm.State
+	defer func() { state.Drop() }()
+	start := time.Now()
+	for n := 1; n <= total && w.Next(); n++ {
+		x, y, L := w.Window()
+		loss, next, err := m.step(x, y, B, L, state, train)
+		if err != nil {
+			return sum, err
+		}
+		state.Drop()
+		state = next
+		if train {
+			if err := m.guard.check(loss, epoch, n); err != nil {
+				return sum, err
+			}
+		}
+		tokens := int64(B * L)
+		sum.loss += loss * float64(tokens)
+		sum.tokens += tokens
+		prog.Update(n, sum.loss/float64(sum.tokens), -1, sum.tokens)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if err := w.Err(); err != nil {
+		return sum, err
+	}
+	sum.loss /= float64(max(sum.tokens, 1))
+	sum.acc, sum.seconds = -1, time.Since(start).Seconds()
+	return sum, nil
+}
+
+// step runs one window x, y [B, L] from state and returns the mean loss and
+// the state after the window, detached.
+func (m *languageModel) step(x, y []int64, B, L int, state lstm.State, train bool) (loss float64, next lstm.State, err error) {
+	defer tensor.Catch(&err, "train: window")
+	var s tensor.Scope
+	defer s.Free()
+	run := func() {
+		xt := s.M(tensor.Int64(x, []int64{int64(B), int64(L)}, m.device))
+		yt := s.M(tensor.Int64(y, []int64{int64(B), int64(L)}, m.device))
+		logits, after, err := m.model.Forward(xt, state, train) // [B, L] -> [B, L, V]
+		tensor.Check(err)
+		s.T(logits)
+		defer after.Drop()
+		l := s.M(m.model.Loss(logits, yt))
+		if train {
+			m.opt.ZeroGrad()
+			tensor.Check(l.Backward())
+			if m.cfg.Clip > 0 {
+				tensor.Val(optim.ClipGradNorm(optimParams(m.model.Params), m.cfg.Clip))
+			}
+			tensor.Check(m.opt.Step())
+		}
+		loss = tensor.Val(l.Float64Value([]int64{}))
+		next = tensor.Val(after.Detach())
+	}
+	if train {
+		run()
+	} else {
+		tensor.NoGrad(run)
+	}
+	return loss, next, nil
+}
+
+// loadCorpus reads -text (or the built-in tiny shakespeare).
+func loadCorpus(path string) (string, error) {
+	if path == "" {
+		return corpus.TinyShakespeare()
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("-text: %w", err)
+	}
+	if len(strings.TrimSpace(string(b))) == 0 {
+		return "", fmt.Errorf("-text %s: the file is empty", path)
+	}
+	if !utf8.Valid(b) {
+		return "", fmt.Errorf("-text %s: not valid UTF-8 (line %d)", path, badLine(b))
+	}
+	return string(b), nil
+}
+
+func badLine(b []byte) int {
+	line := 1
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n == 1 {
+			return line
+		}
+		if r == '\n' {
+			line++
+		}
+		b = b[n:]
+	}
+	return line
+}
+
+// lmTokens splits text into characters, or into words with <eos> ending
+// each line (as pytorch/examples word_language_model).
+func lmTokens(text, level string) []string {
+	if level == "char" {
+		return vocab.Chars(text)
+	}
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		if f := strings.Fields(line); len(f) > 0 {
+			out = append(append(out, f...), vocab.EOS)
+		}
+	}
+	return out
+}
+
+// lmVocab builds the vocabulary: every character of the text at char level,
+// words of the training part seen -min-freq times at word level.
+func lmVocab(tokens []string, nTrain int, cfg Config) *vocab.Vocab {
+	if cfg.Level == "char" {
+		return vocab.New(vocab.CountTokens([][]string{tokens}), vocab.Options{})
+	}
+	return vocab.New(vocab.CountTokens([][]string{tokens[:nTrain]}), vocab.Options{EOS: true, MinFreq: cfg.MinFreq, MaxSize: cfg.MaxVocab})
+}

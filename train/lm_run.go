@@ -1,0 +1,67 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/torchrnn/torchrnn/lstm"
+	"github.com/torchrnn/torchrnn/vocab"
+)
+
+// runLM trains a character- or word-level language model: a new run, or the
+// one in prev.
+func runLM(ctx context.Context, cfg Config, model lstm.Config, prev *resumed, out io.Writer) error {
+	dev, strategy, threads, err := setup(cfg)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	text, err := loadCorpus(cfg.Text)
+	if err != nil {
+		return UsageError{err}
+	}
+	tokens := lmTokens(text, cfg.Level)
+	nValid := int(cfg.Valid * float64(len(tokens)))
+	nTrain := len(tokens) - nValid
+	var v *vocab.Vocab
+	if prev != nil {
+		if v, err = vocab.Load(prev.run.Path(prev.info.Vocab)); err != nil {
+			return err
+		}
+	} else {
+		v = lmVocab(tokens, nTrain, cfg)
+	}
+	ids := v.Encode(tokens)
+	m := &languageModel{cfg: cfg, device: dev, out: out, train: ids[:nTrain], valid: ids[nTrain:]}
+	if need := 2 * cfg.Batch; nTrain < need || nValid < need {
+		return UsageError{fmt.Errorf("-text: %d training and %d validation tokens: need at least %d of each for -batch %d (a longer text or a smaller -batch)", nTrain, nValid, need, cfg.Batch)}
+	}
+	fmt.Fprintf(out, "data: %d train, %d valid %s tokens, vocabulary %d; read in %s\n",
+		nTrain, nValid, cfg.Level, v.Len(), time.Since(start).Round(time.Millisecond))
+	model.Vocab = v.Len()
+	if m.model, err = lstm.NewLM(model, dev); err != nil {
+		return UsageError{err}
+	}
+	m.model.RNN.Strategy = strategy
+	if m.opt, err = newOptimizer(m.model.Params, cfg); err != nil {
+		return UsageError{err}
+	}
+	run, st, err := openRun(cfg, m, m.opt, m.model.Config, v, nil, prev)
+	if err != nil {
+		return err
+	}
+	c := m.model.Config
+	fmt.Fprintf(out, "model: %s language model, %d layer(s), embed %d, hidden %d, tied %v, dropout %g; %d parameters; %v, %d thread(s)\n",
+		c.Cell, c.Layers, c.Embed, c.Hidden, c.Tie, c.Dropout, m.model.Params.Count(), dev, threads)
+	fmt.Fprintf(out, "run folder: %s\n", run.Dir)
+	tuneGC()
+	err = loop(ctx, run, m, m.opt, cfg, st, out)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	fmt.Fprintf(out, "best: epoch %d, validation loss %.4f (%s)\n", st.BestEpoch, -st.Best, run.Path(BestFile))
+	return err
+}
