@@ -91,7 +91,12 @@ def rnn_case(seed, cell, layers, bi, mode):
     hn, cn = hn if cell == "lstm" else (hn, None)
 
     loss = (out * wo).sum() + (hn * wh).sum()
+    no_c = None
     if cn is not None:
+        # Gradients of the loss without its c_n term too: the padded
+        # strategy's c_n is step T's, so only these apply to it.
+        leaves = list(rnn.parameters()) + [x, h0, c0]
+        no_c = (loss.item(), torch.autograd.grad(loss, leaves, retain_graph=True))
         loss = loss + (cn * wc).sum()
     loss.backward()
 
@@ -114,6 +119,11 @@ def rnn_case(seed, cell, layers, bi, mode):
               "grad_h0": enc(h0.grad)})
     if c0 is not None:
         c["grad_c0"] = enc(c0.grad)
+    if no_c is not None:
+        loss_oh, g = no_c
+        names = [n for n, _ in rnn.named_parameters()]
+        c.update({"loss_no_c": loss_oh, "grads_no_c": [named(n, t) for n, t in zip(names, g)],
+                  "grad_x_no_c": enc(g[-3]), "grad_h0_no_c": enc(g[-2]), "grad_c0_no_c": enc(g[-1])})
     return c
 
 
