@@ -217,7 +217,7 @@ func TestMemoryLevelsOff(t *testing.T) {
 	lengths := imdbLengths(rng, 20000, 400) // the training split's size
 	m, o, params := newBenchModel(t, Config{Vocab: imdbVocabFreq2}, Padded, 2e-3)
 	var order [][]int
-	var rss0 float64
+	var rss0, rss float64
 	for step := 1; step <= steps; step++ {
 		if len(order) == 0 {
 			order = benchOrder(t, lengths, batch, true, step)
@@ -236,7 +236,7 @@ func TestMemoryLevelsOff(t *testing.T) {
 			t.Fatalf("step %d: %v", step, err)
 		}
 		if step%first == 0 {
-			rss := residentMiB(t)
+			rss = residentMiB(t)
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
 			t.Logf("step %4d  rss %7.1f MiB  go heap %6.1f MiB  gc %4d", step, rss, float64(ms.HeapAlloc)/(1<<20), ms.NumGC)
@@ -245,7 +245,7 @@ func TestMemoryLevelsOff(t *testing.T) {
 			}
 		}
 	}
-	growth := 100 * (residentMiB(t) - rss0) / rss0
+	growth := 100 * (rss - rss0) / rss0
 	t.Logf("rss growth from step %d to %d: %+.1f%%", first, steps, growth)
 	if growth > 10 {
 		t.Errorf("resident memory grew %.1f%% from step %d to %d, want at most 10%%", growth, first, steps)

@@ -18,7 +18,7 @@ func newEmbedding(p *Params, name string, V, E, padID int64) *Embedding {
 	if padID >= 0 {
 		tensor.NoGrad(func() {
 			row := tensor.Must(e.Weight.Select(0, padID, false))
-			tensor.Check(row.Zero_())
+			tensor.InPlace(row, row.Zero_)
 			row.MustDrop()
 		})
 	}

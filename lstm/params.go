@@ -29,7 +29,7 @@ type Params struct {
 // RNN weights (bound 1/sqrt(hidden)) and Linear layers (1/sqrt(fan_in)).
 func (p *Params) uniform(name string, shape []int64, bound float64) *ts.Tensor {
 	t := tensor.Must(ts.Empty(shape, gotch.Float, p.Device))
-	tensor.Check(t.Uniform_(-bound, bound))
+	tensor.InPlace(t, func() error { return t.Uniform_(-bound, bound) })
 	return p.add(name, t)
 }
 

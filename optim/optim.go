@@ -82,8 +82,8 @@ func (o *Optimizer) ZeroGrad() {
 			continue
 		}
 		if g.MustDefined() {
-			g.Detach_()
-			g.Zero_()
+			tensor.InPlace(g, func() error { g.Detach_(); return nil })
+			tensor.InPlace(g, g.Zero_)
 		}
 		g.MustDrop()
 	}
@@ -133,24 +133,30 @@ func (o *Optimizer) update(i int, p, g *ts.Tensor) {
 	m := o.m[i]
 	if c.Algorithm == "sgd" {
 		if c.Momentum == 0 {
-			tensor.Check(p.Sub_(s.M(g.MulScalar(ts.FloatScalar(c.LR), false))))
+			sub(p, s.M(g.MulScalar(scalar(&s, c.LR), false)))
 			return
 		}
-		tensor.Check(m.MulScalar_(ts.FloatScalar(c.Momentum)))
-		tensor.Check(m.Add_(g))
-		tensor.Check(p.Sub_(s.M(m.MulScalar(ts.FloatScalar(c.LR), false))))
+		tensor.InPlace(m, func() error { return m.MulScalar_(scalar(&s, c.Momentum)) })
+		tensor.InPlace(m, func() error { return m.Add_(g) })
+		sub(p, s.M(m.MulScalar(scalar(&s, c.LR), false)))
 		return
 	}
 	v := o.v[i]
-	tensor.Check(m.Lerp_(g, ts.FloatScalar(1-c.Beta1)))
-	tensor.Check(v.MulScalar_(ts.FloatScalar(c.Beta2)))
-	tensor.Check(v.Addcmul_(g, s.M(g.MulScalar(ts.FloatScalar(1-c.Beta2), false))))
+	tensor.InPlace(m, func() error { return m.Lerp_(g, scalar(&s, 1-c.Beta1)) })
+	tensor.InPlace(v, func() error { return v.MulScalar_(scalar(&s, c.Beta2)) })
+	g2 := s.M(g.MulScalar(scalar(&s, 1-c.Beta2), false))
+	tensor.InPlace(v, func() error { return v.Addcmul_(g, g2) })
 	t := float64(o.Steps)
 	bc1, bc2 := 1-math.Pow(c.Beta1, t), 1-math.Pow(c.Beta2, t)
 	denom := s.M(v.Sqrt(false))
-	tensor.Check(denom.DivScalar_(ts.FloatScalar(math.Sqrt(bc2))))
-	tensor.Check(denom.AddScalar_(ts.FloatScalar(c.Eps)))
+	denom = s.M(denom.DivScalar(scalar(&s, math.Sqrt(bc2)), false))
+	denom = s.M(denom.AddScalar(scalar(&s, c.Eps), false))
 	step := s.M(m.Div(denom, false))
-	tensor.Check(step.MulScalar_(ts.FloatScalar(c.LR / bc1)))
-	tensor.Check(p.Sub_(step))
+	sub(p, s.M(step.MulScalar(scalar(&s, c.LR/bc1), false)))
 }
+
+// sub is p -= d, in place.
+func sub(p, d *ts.Tensor) { tensor.InPlace(p, func() error { return p.Sub_(d) }) }
+
+// scalar makes a libtorch scalar freed with the scope's tensors.
+func scalar(s *tensor.Scope, v float64) *ts.Scalar { return s.Scalar(v) }

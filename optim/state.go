@@ -32,9 +32,9 @@ func ClipGradNorm(params []Param, max float64) (norm float64, err error) {
 	total := s.M(s.M(ts.Stack(norms, 0)).Norm(false))
 	norm = tensor.Val(total.Float64Value([]int64{}))
 	if max > 0 && norm > max {
-		scale := ts.FloatScalar(max / (norm + 1e-6))
+		scale := s.Scalar(max / (norm + 1e-6))
 		for _, g := range grads {
-			tensor.Check(g.MulScalar_(scale))
+			tensor.InPlace(g, func() error { return g.MulScalar_(scale) })
 		}
 	}
 	return norm, nil

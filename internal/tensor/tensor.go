@@ -14,6 +14,7 @@ import (
 	"runtime"
 
 	"github.com/sugarme/gotch"
+	lib "github.com/sugarme/gotch/libtch"
 	"github.com/sugarme/gotch/ts"
 	"github.com/torchrnn/torchrnn/internal/libtorch"
 )
@@ -54,8 +55,18 @@ func Catch(err *error, context string) {
 	*err = fmt.Errorf("%s: %w", context, e.err)
 }
 
-// Scope collects intermediate tensors to free together.
-type Scope struct{ list []*ts.Tensor }
+// Scope collects intermediate tensors (and scalars) to free together.
+type Scope struct {
+	list    []*ts.Tensor
+	scalars []*ts.Scalar
+}
+
+// Scalar makes a float scalar freed with the scope.
+func (s *Scope) Scalar(v float64) *ts.Scalar {
+	sc := ts.FloatScalar(v)
+	s.scalars = append(s.scalars, sc)
+	return sc
+}
 
 // T registers t for Free and returns it.
 func (s *Scope) T(t *ts.Tensor) *ts.Tensor {
@@ -74,7 +85,10 @@ func (s *Scope) Free(keep ...*ts.Tensor) {
 		}
 		t.MustDrop()
 	}
-	s.list = s.list[:0]
+	for _, sc := range s.scalars {
+		sc.MustDrop()
+	}
+	s.list, s.scalars = s.list[:0], s.scalars[:0]
 }
 
 func contains(list []*ts.Tensor, t *ts.Tensor) bool {
@@ -150,4 +164,16 @@ func NoGrad(fn func()) {
 func Val[T any](v T, err error) T {
 	Check(err)
 	return v
+}
+
+// InPlace runs one of gotch's in-place methods on t (t.Mul_(...), ...)
+// without its leak: they point t at a new libtorch handle and never delete
+// the old one, whose reference then keeps t's storage alive for ever (for a
+// temporary, its whole memory).
+func InPlace(t *ts.Tensor, op func() error) {
+	old := t.Ctensor()
+	Check(op())
+	if t.Ctensor() != old {
+		lib.AtFree(lib.Ctensor(old))
+	}
 }
