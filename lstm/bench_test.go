@@ -235,6 +235,9 @@ func TestMemoryLevelsOff(t *testing.T) {
 		if err != nil {
 			t.Fatalf("step %d: %v", step, err)
 		}
+		if step%20 == 0 && residentMiB(t) > memCeilingMiB {
+			t.Fatalf("resident memory over %d MiB at step %d: a leak; stopped before the machine runs out", memCeilingMiB, step)
+		}
 		if step%first == 0 {
 			rss = residentMiB(t)
 			var ms runtime.MemStats
@@ -251,6 +254,9 @@ func TestMemoryLevelsOff(t *testing.T) {
 		t.Errorf("resident memory grew %.1f%% from step %d to %d, want at most 10%%", growth, first, steps)
 	}
 }
+
+// memCeilingMiB stops TestMemoryLevelsOff early: the model needs under 1 GiB.
+const memCeilingMiB = 3072
 
 // residentMiB reads VmRSS from /proc/self/status.
 func residentMiB(t *testing.T) float64 {

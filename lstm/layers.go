@@ -49,3 +49,9 @@ func newLinear(p *Params, name string, in, out int64) *Linear {
 func (l *Linear) Forward(x *ts.Tensor) (*ts.Tensor, error) {
 	return ts.Linear(x, l.W, l.B)
 }
+
+// NewLinear adds name.weight and name.bias to p, initialised as nn.Linear.
+func NewLinear(p *Params, name string, in, out int64) (l *Linear, err error) {
+	defer tensor.Catch(&err, "lstm: new linear")
+	return newLinear(p, name, in, out), nil
+}

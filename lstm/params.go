@@ -25,6 +25,9 @@ type Params struct {
 	list   []Param
 }
 
+// NewParams returns an empty parameter set on device.
+func NewParams(device gotch.Device) *Params { return &Params{Device: device} }
+
 // uniform adds a parameter drawn from U(-bound, bound), PyTorch's init for
 // RNN weights (bound 1/sqrt(hidden)) and Linear layers (1/sqrt(fan_in)).
 func (p *Params) uniform(name string, shape []int64, bound float64) *ts.Tensor {

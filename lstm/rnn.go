@@ -165,3 +165,13 @@ func checkLengths(lengths []int64, B, T int64) {
 		}
 	}
 }
+
+// NewRNN adds a recurrent stack's parameters to p under prefix (e.g. "rnn."),
+// with PyTorch's names and initialisation, for models built by hand.
+func NewRNN(p *Params, prefix string, cell Cell, input, hidden, layers int64, bidirectional bool, dropout float64) (r *RNN, err error) {
+	if !cell.valid() || input < 1 || hidden < 1 || layers < 1 || dropout < 0 || dropout >= 1 {
+		return nil, fmt.Errorf("lstm: new rnn: bad shape (cell %q, input %d, hidden %d, layers %d, dropout %g)", cell, input, hidden, layers, dropout)
+	}
+	defer tensor.Catch(&err, "lstm: new rnn")
+	return newRNN(p, prefix, cell, input, hidden, layers, bidirectional, dropout), nil
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"time"
 
 	"github.com/torchrnn/torchrnn/internal/libtorch"
 	"github.com/torchrnn/torchrnn/lstm"
@@ -113,12 +112,4 @@ func (g *guard) check(loss float64, epoch, batch int) error {
 		return fmt.Errorf("loss %.4g at epoch %d, batch %d is over 50x the first batch's (%.4g): training exploded; lower -lr or set -clip", loss, epoch, batch, g.first)
 	}
 	return nil
-}
-
-// rate is tokens per second.
-func rate(tokens int64, d time.Duration) float64 {
-	if d <= 0 {
-		return 0
-	}
-	return float64(tokens) / d.Seconds()
 }
