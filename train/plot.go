@@ -2,11 +2,11 @@ package train
 
 import (
 	"fmt"
+	"github.com/torchrnn/torchrnn/internal/atomic"
 	"image/color"
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -83,7 +83,8 @@ func PlotCurves(path string, epochs []Epoch, title string) error {
 	loss.Draw(cells[0][0])
 	right.Draw(cells[0][1])
 
-	if err := writeAtomic(path, vgimg.PngCanvas{Canvas: img}); err != nil {
+	png := vgimg.PngCanvas{Canvas: img}
+	if err := atomic.Save(path, func(tmp string) error { return writeTo(tmp, png) }); err != nil {
 		return fmt.Errorf("train: plot %s: %w", path, err)
 	}
 	return nil
@@ -251,27 +252,14 @@ func (valueTicks) Ticks(min, max float64) []plot.Tick {
 	return ticks
 }
 
-// writeAtomic writes src to a temporary file next to path, then renames it
-// over path. On failure the temporary file is removed and path is untouched.
-func writeAtomic(path string, src io.WriterTo) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+func writeTo(path string, src io.WriterTo) error {
+	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err != nil {
-			f.Close() // may already be closed; the first error is the one to report
-			os.Remove(f.Name())
-		}
-	}()
-	if err = f.Chmod(0o644); err != nil { // CreateTemp makes 0600
+	if _, err := src.WriteTo(f); err != nil {
+		f.Close()
 		return err
 	}
-	if _, err = src.WriteTo(f); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return f.Close()
 }
