@@ -26,7 +26,7 @@ func (e UsageError) Unwrap() error { return e.Err }
 func DefaultModel(task string) lstm.Config {
 	m := lstm.DefaultConfig()
 	if task == "lm" {
-		m.Embed, m.Hidden, m.Layers, m.Dropout = 64, 256, 2, 0.1
+		m.Embed, m.Hidden, m.Layers, m.Dropout = 64, 256, 1, 0.1
 	}
 	return m
 }

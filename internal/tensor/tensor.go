@@ -130,23 +130,19 @@ func moved(t *ts.Tensor, device gotch.Device) (*ts.Tensor, error) {
 	return d, libtorch.Err(err)
 }
 
-// Float32s copies a tensor's values to the host as float32.
+// Float32s copies a tensor's values to the host as float32 (libtorch's
+// at_copy_data moves and makes contiguous as needed).
 func Float32s(t *ts.Tensor) ([]float32, error) {
-	c, err := t.To(gotch.CPU, false)
-	if err != nil {
-		return nil, libtorch.Err(err)
+	if t.DType() != gotch.Float {
+		f, err := t.Totype(gotch.Float, false)
+		if err != nil {
+			return nil, libtorch.Err(err)
+		}
+		defer f.MustDrop()
+		t = f
 	}
-	defer c.MustDrop()
-	f, err := c.Totype(gotch.Float, false)
-	if err != nil {
-		return nil, libtorch.Err(err)
-	}
-	defer f.MustDrop()
-	out := make([]float32, f.Numel())
-	if err := f.CopyData(out, uint(len(out))); err != nil {
-		return nil, libtorch.Err(err)
-	}
-	return out, nil
+	out := make([]float32, t.Numel())
+	return out, libtorch.Err(t.CopyData(out, uint(len(out))))
 }
 
 // NoGrad runs fn with gradient tracking off and restores the previous mode,

@@ -1,0 +1,44 @@
+package train
+
+import (
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/sugarme/gotch"
+	"github.com/torchrnn/torchrnn/internal/libtorch"
+	"github.com/torchrnn/torchrnn/lstm"
+	"github.com/torchrnn/torchrnn/sample"
+	"github.com/torchrnn/torchrnn/vocab"
+)
+
+// BenchmarkGenerate measures sampling speed with the default char-level
+// model (tiny shakespeare's 67 symbols), one stream, temperature 0.8.
+func BenchmarkGenerate(b *testing.B) {
+	runtime.LockOSThread()
+	libtorch.SetThreads(1)
+	text := "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,;:!?'-&$3\n"
+	v := vocab.New(vocab.CountTokens([][]string{vocab.Chars(text)}), vocab.Options{})
+	model := DefaultModel("lm")
+	model.Vocab = v.Len()
+	m, err := lstm.NewLM(model, gotch.CPU)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := DefaultConfig("lm")
+	g := &Generator{Info: &RunInfo{Task: "lm", Model: m.Config, Train: cfg}, Model: m, vocab: v, device: gotch.CPU}
+	prompt, _, err := g.Encode("ROMEO:")
+	if err != nil {
+		b.Fatal(err)
+	}
+	const n = 2000
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		err := g.Generate(prompt, n, sample.Options{Temperature: 0.8}, uint64(i), func(int64) error { return nil })
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/time.Since(start).Seconds(), "chars/s")
+}
