@@ -8,7 +8,9 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
@@ -94,21 +96,32 @@ func benchOrder(tb testing.TB, lengths []int, batch int, bucket bool, epoch int)
 
 // trainStep is one step as the trainer takes it: forward, loss, backward,
 // gradient clipping (clip > 0), optimizer step; every tensor it makes is
-// freed before it returns.
-func trainStep(m *Classifier, o *optim.Optimizer, params []optim.Param, b benchBatch, clip float64) (err error) {
+// freed before it returns. fwdBwd is the time of forward, loss and backward.
+func trainStep(m *Classifier, o *optim.Optimizer, params []optim.Param, b benchBatch, clip float64) (fwdBwd time.Duration, err error) {
 	defer tensor.Catch(&err, "train step")
 	var s tensor.Scope
 	defer s.Free()
+	o.ZeroGrad()
+	start := time.Now()
 	logits := s.M(m.Forward(b.ids, b.lengths, true)) // [B, T] -> [B, 1]
 	loss := s.M(m.Loss(logits, b.labels))
-	o.ZeroGrad()
 	tensor.Check(loss.Backward())
+	fwdBwd = time.Since(start)
 	if clip > 0 {
 		tensor.Val(optim.ClipGradNorm(params, clip))
 	}
 	tensor.Check(o.Step())
 	tensor.Val(loss.Float64Value([]int64{}))
-	return nil
+	return fwdBwd, nil
+}
+
+// cpuTime is the process's user and system time so far, every thread's.
+func cpuTime(tb testing.TB) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		tb.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // newBenchModel builds a seeded classifier, its optimizer and its parameter list.
@@ -133,8 +146,12 @@ func newBenchModel(tb testing.TB, cfg Config, strategy Strategy, lr float64) (*C
 // BenchmarkStrategies trains the seed notebook's model (embedding 20, LSTM
 // 64 one way, fc 64, one logit; Adam 1e-3, batch 32) on a fixed pool of 20
 // IMDB-like batches, op i on batch i mod 20, for each length setting,
-// strategy and libtorch thread count. tokens/s counts real tokens, not
-// padding; pad-% is the padding's share of the [B, T] slots.
+// strategy and libtorch thread count. Its metrics count real tokens, not
+// padding: tokens/s of whole steps; fb-tokens/s of forward and backward
+// alone; cpu-tokens/s per second of the process's CPU time, which load
+// from other processes barely moves (with one thread it is about what an
+// idle machine gives; with two it also counts OpenMP's waiting). pad-% is
+// the padding's share of the pool's [B, T] slots.
 func BenchmarkStrategies(b *testing.B) {
 	settings := []struct {
 		name   string
@@ -182,18 +199,23 @@ func benchStrategy(b *testing.B, maxLen int, bucket bool, strategy Strategy, thr
 	}
 	cfg := Config{Vocab: imdbVocabAll, Embed: 20, Hidden: 64, Head: 64}
 	m, o, params := newBenchModel(b, cfg, strategy, 1e-3)
-	if err := trainStep(m, o, params, batches[pool-1], 0); err != nil { // warm-up
+	if _, err := trainStep(m, o, params, batches[pool-1], 0); err != nil { // warm-up
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	var done int64
+	var fwdBwd time.Duration
+	cpu := cpuTime(b)
 	for i := 0; i < b.N; i++ {
-		if err := trainStep(m, o, params, batches[i%pool], 0); err != nil {
+		d, err := trainStep(m, o, params, batches[i%pool], 0)
+		if err != nil {
 			b.Fatal(err)
 		}
-		done += batches[i%pool].tokens
+		done, fwdBwd = done+batches[i%pool].tokens, fwdBwd+d
 	}
 	b.ReportMetric(float64(done)/b.Elapsed().Seconds(), "tokens/s")
+	b.ReportMetric(float64(done)/fwdBwd.Seconds(), "fb-tokens/s")
+	b.ReportMetric(float64(done)/(cpuTime(b)-cpu).Seconds(), "cpu-tokens/s")
 	b.ReportMetric(100*float64(slots-tokens)/float64(slots), "pad-%")
 }
 
@@ -229,7 +251,7 @@ func TestMemoryLevelsOff(t *testing.T) {
 		order = order[1:]
 		b, err := newBenchBatch(rng, ls, imdbVocabFreq2)
 		if err == nil {
-			err = trainStep(m, o, params, b, 5)
+			_, err = trainStep(m, o, params, b, 5)
 			b.drop()
 		}
 		if err != nil {

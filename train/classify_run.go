@@ -58,7 +58,6 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, prev *res
 	}
 	fmt.Fprintln(out, describe(c.model, dev, strategy, threads))
 	fmt.Fprintf(out, "run folder: %s\n", run.Dir)
-	tuneGC()
 	loopErr := loop(ctx, run, c, c.opt, cfg, st, out)
 	if loopErr != nil && !errors.Is(loopErr, context.Canceled) {
 		return loopErr

@@ -57,7 +57,6 @@ func runLM(ctx context.Context, cfg Config, model lstm.Config, prev *resumed, ou
 	fmt.Fprintf(out, "model: %s language model, %d layer(s), embed %d, hidden %d, tied %v, dropout %g; %d parameters; %v, %d thread(s)\n",
 		c.Cell, c.Layers, c.Embed, c.Hidden, c.Tie, c.Dropout, m.model.Params.Count(), dev, threads)
 	fmt.Fprintf(out, "run folder: %s\n", run.Dir)
-	tuneGC()
 	err = loop(ctx, run, m, m.opt, cfg, st, out)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err

@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
-	"runtime/debug"
 
 	"github.com/sugarme/gotch"
 	"github.com/torchrnn/torchrnn/internal/libtorch"
@@ -105,21 +103,6 @@ func setup(cfg Config) (gotch.Device, lstm.Strategy, int, error) {
 	libtorch.SetThreads(threads)
 	libtorch.Seed(cfg.Seed) // the initial weights
 	return dev, strategy, threads, nil
-}
-
-// tuneGC makes Go's collector run only when the heap has grown by 256 MiB
-// over what is live now (the data): gotch attaches a 100 KB Go allocation
-// to every tensor, and the default GOGC=100 would collect constantly. It
-// leaves GOGC and GOMEMLIMIT alone when the user sets them.
-func tuneGC() {
-	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return
-	}
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	debug.SetMemoryLimit(int64(m.HeapAlloc) + 256<<20)
-	debug.SetGCPercent(-1)
 }
 
 func newOptimizer(p *lstm.Params, cfg Config) (*optim.Optimizer, error) {
