@@ -9,15 +9,6 @@ import (
 	"strings"
 )
 
-// The aclImdb layout: <root>/<split>/<neg|pos>/<id>_<rating>.txt, where
-// neg is class 0 and pos class 1. Other files (README, imdb.vocab,
-// urls_*.txt, *.feat, train/unsup/) are ignored.
-//
-// Order: whatever the order of the folder or archive, the examples of a
-// split are sorted by label (neg first), then by numeric id, so
-// train/neg/0_3.txt, train/neg/1_1.txt, ..., train/neg/12499_1.txt,
-// train/pos/0_9.txt, ... (a plain name sort would put 10_2 before 2_3).
-
 // aclFile is one review file of the aclImdb layout.
 type aclFile struct {
 	path   string // as in the archive, or below the folder
@@ -65,10 +56,10 @@ func atoi(s string) (int, bool) {
 	return n, err == nil
 }
 
-// aclReview is a review file and its bytes.
+// aclReview is a review file and its content.
 type aclReview struct {
 	aclFile
-	text []byte
+	text string
 }
 
 // newACLDataset sorts reviews into the documented order and checks them.

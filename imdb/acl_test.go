@@ -117,3 +117,29 @@ func TestWarnings(t *testing.T) {
 		t.Errorf("examples %+v", d.Examples)
 	}
 }
+
+func TestReadDirSymlinkAndBadFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, label := range []string{"neg", "pos"} {
+		if err := os.MkdirAll(filepath.Join(dir, "train", label), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	target := writeFile(t, "review.txt", []byte("Linked review."))
+	if err := os.Symlink(target, filepath.Join(dir, "train", "pos", "4_8.txt")); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	os.WriteFile(filepath.Join(dir, "train", "neg", "3_2.txt"), []byte("Plain review."), 0o644)
+	d, err := ReadDir(dir, Train)
+	if err != nil || d.Len() != 2 || d.Examples[1].Text != "Linked review." {
+		t.Fatalf("ReadDir = %+v, %v", d, err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "train", "pos", "5_9.txt"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.Symlink(filepath.Join(dir, "missing"), filepath.Join(dir, "train", "neg", "6_1.txt"))
+	_, err = ReadDir(dir, Train)
+	if want := filepath.Join(dir, "train", "neg", "6_1.txt"); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("dangling link: error %v, want it to name %s", err, want)
+	}
+}

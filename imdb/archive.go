@@ -34,6 +34,21 @@ func ReadArchive(path string, split Split) (*Dataset, error) {
 	return ds[0], nil
 }
 
+// ReadArchiveSplits reads both splits in one pass over the archive, which
+// halves the time for a .tar.xz (pure-Go xz decodes at about 30 MB/s).
+func ReadArchiveSplits(path string) (train, test *Dataset, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("imdb: read %w", err)
+	}
+	defer f.Close()
+	ds, err := readArchive(f, path, Train, Test)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ds[0], ds[1], nil
+}
+
 var (
 	gzipMagic = []byte{0x1f, 0x8b}
 	xzMagic   = []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}
@@ -60,6 +75,7 @@ func readArchive(r io.Reader, name string, splits ...Split) ([]*Dataset, error) 
 	}
 	reviews := make([][]aclReview, len(splits))
 	tr := tar.NewReader(zr)
+	var buf []byte
 	last := "the first entry"
 	for {
 		hdr, err := tr.Next()
@@ -81,11 +97,14 @@ func readArchive(r io.Reader, name string, splits ...Split) ([]*Dataset, error) 
 		if hdr.Size > maxReview {
 			return nil, fmt.Errorf("imdb: read %s: %s: %d bytes is too large for a review", name, hdr.Name, hdr.Size)
 		}
-		text := make([]byte, hdr.Size)
-		if _, err := io.ReadFull(tr, text); err != nil {
+		if int64(cap(buf)) < hdr.Size {
+			buf = make([]byte, hdr.Size)
+		}
+		buf = buf[:hdr.Size]
+		if _, err := io.ReadFull(tr, buf); err != nil {
 			return nil, fmt.Errorf("imdb: read %s: %s (truncated or corrupt?): %w", name, hdr.Name, err)
 		}
-		reviews[k] = append(reviews[k], aclReview{f, text})
+		reviews[k] = append(reviews[k], aclReview{f, string(buf)})
 	}
 	// Read to the end, so the decompressor verifies its checksum.
 	if _, err := io.Copy(io.Discard, zr); err != nil {

@@ -58,7 +58,7 @@ func readCSV(r io.Reader, name string) (*Dataset, error) {
 			return nil, fmt.Errorf("imdb: %s:%d: unknown sentiment %q (want positive or negative)", name, line, rec[label])
 		}
 		line, _ = cr.FieldPos(text)
-		d.add(Example{Label: id, Source: name}, []byte(rec[text]), line)
+		d.add(Example{Label: id, Source: name}, rec[text], line)
 	}
 	if len(d.Examples) == 0 {
 		return nil, fmt.Errorf("imdb: read %s: no reviews", name)

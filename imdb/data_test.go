@@ -1,7 +1,6 @@
 package imdb
 
 import (
-	"os"
 	"strings"
 	"testing"
 )
@@ -12,16 +11,11 @@ func TestFullArchive(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping in -short mode: decompresses 108 MB")
 	}
-	f, err := os.Open(path)
+	train, test, err := ReadArchiveSplits(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	ds, err := readArchive(f, path, Train, Test)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, d := range ds {
+	for k, d := range []*Dataset{train, test} {
 		if d.Len() != 25000 || len(d.Warnings) != 0 {
 			t.Fatalf("split %d: %d examples, warnings %v", k, d.Len(), d.Warnings)
 		}
@@ -32,7 +26,6 @@ func TestFullArchive(t *testing.T) {
 			}
 		}
 	}
-	train := ds[0]
 	if e := train.Examples[12500]; e.Source != "aclImdb/train/pos/0_9.txt" || !strings.HasPrefix(e.Text, "Bromwell High is a cartoon comedy.") {
 		t.Errorf("first positive: %s %.40q", e.Source, e.Text)
 	}

@@ -4,6 +4,14 @@
 // also downloads aclImdb, splits datasets with a fixed seed and carries a
 // small built-in sample (Sample).
 //
+// The aclImdb layout is <root>/<split>/<neg|pos>/<id>_<rating>.txt, where
+// neg is class 0 and pos class 1; other files (README, imdb.vocab,
+// urls_*.txt, *.feat, train/unsup/) are ignored. Whatever the order of the
+// folder or archive, the examples of a split come sorted by label (neg
+// first), then by numeric id: train/neg/0_3.txt, train/neg/1_1.txt, ...,
+// train/neg/12499_1.txt, train/pos/0_9.txt, ... (a plain name sort would
+// put 10_2 before 2_3).
+//
 // Readers never panic on bad input. Problems that make the data unusable
 // (missing folder, corrupt archive, wrong field count, unknown label) are
 // errors naming the file and line; problems that can be worked around
@@ -76,7 +84,7 @@ func (d *Dataset) LabelIDs() []int {
 // add appends an example after checking its text: invalid UTF-8 is
 // replaced by U+FFFD and an empty (all white space) text is skipped, each
 // with a warning. line is the line the text starts on, 0 for a whole file.
-func (d *Dataset) add(e Example, raw []byte, line int) {
+func (d *Dataset) add(e Example, raw string, line int) {
 	where := e.Source
 	if line > 0 {
 		where = fmt.Sprintf("%s:%d", e.Source, line)
@@ -94,23 +102,24 @@ func (d *Dataset) add(e Example, raw []byte, line int) {
 	d.Examples = append(d.Examples, e)
 }
 
-// validUTF8 returns b as a string with each invalid byte replaced by
-// U+FFFD, the number of bytes replaced and the 1-based line of the first.
-func validUTF8(b []byte) (s string, bad, line int) {
-	if utf8.Valid(b) {
-		return string(b), 0, 0
+// validUTF8 returns s (not a copy) when it is valid UTF-8, else a copy
+// with each invalid byte replaced by U+FFFD, the number of bytes replaced
+// and the 1-based line of the first.
+func validUTF8(s string) (valid string, bad, line int) {
+	if utf8.ValidString(s) {
+		return s, 0, 0
 	}
 	var sb strings.Builder
-	sb.Grow(len(b) + 16)
-	for i := 0; i < len(b); {
-		r, n := utf8.DecodeRune(b[i:])
+	sb.Grow(len(s) + 16)
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && n == 1 {
 			if bad++; bad == 1 {
-				line = 1 + strings.Count(string(b[:i]), "\n")
+				line = 1 + strings.Count(s[:i], "\n")
 			}
 			sb.WriteRune(utf8.RuneError)
 		} else {
-			sb.Write(b[i : i+n])
+			sb.WriteString(s[i : i+n])
 		}
 		i += n
 	}

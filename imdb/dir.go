@@ -11,8 +11,9 @@ import (
 )
 
 // ReadDir reads one split of the aclImdb layout from a folder: dir is the
-// aclImdb folder itself or a folder holding it. See the order in acl.go:
-// by label (neg, pos), then numeric id. Sources are file paths.
+// aclImdb folder itself or a folder holding it. Examples are in the order
+// of the package documentation: by label (neg, pos), then numeric id.
+// Sources are file paths.
 func ReadDir(dir string, split Split) (*Dataset, error) {
 	root := dir
 	if _, err := os.Stat(filepath.Join(dir, string(split))); err != nil {
@@ -25,12 +26,29 @@ func ReadDir(dir string, split Split) (*Dataset, error) {
 		}
 		root = filepath.Join(dir, "aclImdb")
 	}
-	return readFS(os.DirFS(root), root, split)
+	rd, err := newDirReader(root, split)
+	if err != nil {
+		return nil, fmt.Errorf("imdb: read %w", err)
+	}
+	defer rd.Close()
+	return readACL(os.DirFS(root), rd.ReadFile, root, split)
 }
 
-// readFS reads split from fsys, whose root holds the split folders. name
-// is prepended to file paths in sources and errors.
+// readFS reads split from fsys, whose root holds the split folders.
 func readFS(fsys fs.FS, name string, split Split) (*Dataset, error) {
+	return readACL(fsys, func(p string, _ *[]byte) (string, error) {
+		b, err := fs.ReadFile(fsys, p)
+		return string(b), err
+	}, name, split)
+}
+
+// readFunc returns the content of the file at a slash-separated path; it
+// may use *scratch as a buffer between calls of one goroutine.
+type readFunc func(path string, scratch *[]byte) (string, error)
+
+// readACL lists split in fsys and reads the review files with read. name
+// is prepended to file paths in sources and errors.
+func readACL(fsys fs.FS, read readFunc, name string, split Split) (*Dataset, error) {
 	var files []aclFile
 	for _, label := range sentiments {
 		dir := path.Join(string(split), label)
@@ -39,8 +57,8 @@ func readFS(fsys fs.FS, name string, split Split) (*Dataset, error) {
 			return nil, fmt.Errorf("imdb: read %s: %w", filepath.Join(name, dir), err)
 		}
 		for _, e := range entries {
-			if !e.Type().IsRegular() {
-				continue
+			if !e.Type().IsRegular() && e.Type()&fs.ModeSymlink == 0 {
+				continue // a folder or a device
 			}
 			f, ok, err := parseACLPath(path.Join(dir, e.Name()))
 			if err != nil {
@@ -51,7 +69,7 @@ func readFS(fsys fs.FS, name string, split Split) (*Dataset, error) {
 			}
 		}
 	}
-	reviews, err := readFiles(fsys, name, files)
+	reviews, err := readFiles(read, name, files)
 	if err != nil {
 		return nil, err
 	}
@@ -59,16 +77,17 @@ func readFS(fsys fs.FS, name string, split Split) (*Dataset, error) {
 }
 
 // readFiles reads files concurrently; sources get the prefix name.
-func readFiles(fsys fs.FS, name string, files []aclFile) ([]aclReview, error) {
+func readFiles(read readFunc, name string, files []aclFile) ([]aclReview, error) {
 	reviews := make([]aclReview, len(files))
 	errs := make([]error, len(files))
 	workers := min(len(files), 4*runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
+			var scratch []byte
 			for i := w; i < len(files); i += workers {
 				f := files[i]
-				text, err := fs.ReadFile(fsys, f.path)
+				text, err := read(f.path, &scratch)
 				f.path = filepath.Join(name, filepath.FromSlash(f.path))
 				if err != nil {
 					errs[i] = fmt.Errorf("imdb: read %s: %w", f.path, err)

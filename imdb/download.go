@@ -85,6 +85,7 @@ func fetch(ctx context.Context, w io.Writer, src remote, progress io.Writer) err
 		progressbar.OptionSetWriter(progress),
 		progressbar.OptionSetDescription(path.Base(src.url)),
 		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowTotalBytes(true),
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionOnCompletion(func() { fmt.Fprintln(progress) }),

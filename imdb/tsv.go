@@ -66,7 +66,7 @@ func readTSV(r io.Reader, name string) (*Dataset, error) {
 		ids[l] = i
 	}
 	for _, row := range rows {
-		d.add(Example{Label: ids[row.label], Source: name}, []byte(row.text), row.line)
+		d.add(Example{Label: ids[row.label], Source: name}, row.text, row.line)
 	}
 	return d, nil
 }

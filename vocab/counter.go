@@ -4,10 +4,12 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // A Counter counts tokens and remembers the order in which they were first
-// seen, like Python's collections.Counter filled in corpus order.
+// seen, like Python's collections.Counter filled in corpus order. The zero
+// value is an empty Counter; a nil *Counter reads as empty.
 type Counter struct {
 	index  map[string]int // token -> position in tokens and counts
 	tokens []string       // in order of first occurrence
@@ -55,6 +57,9 @@ func (c *Counter) Merge(o *Counter) {
 
 // Count returns how many times tok was seen.
 func (c *Counter) Count(tok string) int {
+	if c == nil {
+		return 0
+	}
 	if i, ok := c.index[tok]; ok {
 		return c.counts[i]
 	}
@@ -62,7 +67,12 @@ func (c *Counter) Count(tok string) int {
 }
 
 // Len returns the number of distinct tokens.
-func (c *Counter) Len() int { return len(c.tokens) }
+func (c *Counter) Len() int {
+	if c == nil {
+		return 0
+	}
+	return len(c.tokens)
+}
 
 // TokenCount is a token and how many times it was seen.
 type TokenCount struct {
@@ -72,6 +82,9 @@ type TokenCount struct {
 
 // Ordered returns the distinct tokens in order of first occurrence.
 func (c *Counter) Ordered() []TokenCount {
+	if c == nil {
+		return nil
+	}
 	out := make([]TokenCount, len(c.tokens))
 	for i, t := range c.tokens {
 		out[i] = TokenCount{t, c.counts[i]}
@@ -94,36 +107,49 @@ func CountTokens(docs [][]string) *Counter {
 // minChunk is the fewest documents worth a goroutine of their own.
 const minChunk = 256
 
+// countChunks counts documents 0..n-1 with add, in contiguous chunks that
+// the goroutines take in turn, and merges the chunk counts in order.
 func countChunks(n int, add func(c *Counter, i int)) *Counter {
 	workers := min(runtime.GOMAXPROCS(0), max(1, n/minChunk))
-	parts := make([]*Counter, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := n*w/workers, n*(w+1)/workers
-		wg.Go(func() {
-			c := NewCounter()
-			for i := lo; i < hi; i++ {
-				add(c, i)
-			}
-			parts[w] = c
-		})
+	chunks := workers
+	if workers > 1 {
+		chunks = 2 * workers // so a descheduled goroutine does not stall the rest
 	}
-	wg.Wait()
+	parts := make([]*Counter, chunks)
+	forChunks(chunks, workers, func(k int) {
+		c := NewCounter()
+		for i := n * k / chunks; i < n*(k+1)/chunks; i++ {
+			add(c, i)
+		}
+		parts[k] = c
+	})
 	for _, p := range parts[1:] {
 		parts[0].Merge(p)
 	}
 	return parts[0]
 }
 
-// parallelFor calls f(i) for i in [0, n) on one goroutine per core.
+// parallelFor calls f(i) for i in [0, n) on one goroutine per core, in
+// chunks of 64 that the goroutines take in turn.
 func parallelFor(n int, f func(i int)) {
+	const chunk = 64
 	workers := min(runtime.GOMAXPROCS(0), max(1, n/minChunk))
+	forChunks((n+chunk-1)/chunk, workers, func(k int) {
+		for i := k * chunk; i < min(n, (k+1)*chunk); i++ {
+			f(i)
+		}
+	})
+}
+
+// forChunks calls f(k) for k in [0, chunks) on the given number of
+// goroutines, each taking the next chunk when done with one.
+func forChunks(chunks, workers int, f func(k int)) {
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := n*w/workers, n*(w+1)/workers
+	for range workers {
 		wg.Go(func() {
-			for i := lo; i < hi; i++ {
-				f(i)
+			for k := int(next.Add(1) - 1); k < chunks; k = int(next.Add(1) - 1) {
+				f(k)
 			}
 		})
 	}

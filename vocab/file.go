@@ -4,16 +4,18 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/torchrnn/torchrnn/internal/atomic"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 )
 
-// The vocabulary file is UTF-8 text, one token per line in id order after
-// a header line:
+const header = "#vocab v1"
+
+// WriteTo writes v as UTF-8 text, one token per line in id order after a
+// header line, so the token of id i is on line i+2:
 //
 //	#vocab v1 size=75979 bos=false eos=false
 //	<pad>
@@ -21,16 +23,11 @@ import (
 //	the
 //	"hello world"
 //
-// So the token of id i is on line i+2. A token is written as is when it is
-// plain: valid UTF-8, printable (strconv.IsPrint) with no space, and not
-// starting with '"' or '#'. Any other token (empty, with white space,
-// control or invisible characters, invalid UTF-8) is written as a Go
-// double-quoted string (strconv.Quote), which strconv.Unquote reverses
-// exactly. A trailing "\r" is ignored, so CRLF line ends load too.
-
-const header = "#vocab v1"
-
-// WriteTo writes v in the text format described above.
+// A token is written as is when it is plain: valid UTF-8, printable
+// (strconv.IsPrint) without spaces, and not starting with '"' or '#'. Any
+// other token (empty, with white space, control or invisible characters,
+// invalid UTF-8) is written as a Go double-quoted string (strconv.Quote),
+// which Read turns back exactly. Read also accepts CRLF line ends.
 func (v *Vocab) WriteTo(w io.Writer) (int64, error) {
 	bw := bufio.NewWriter(w)
 	n, _ := fmt.Fprintf(bw, "%s size=%d bos=%t eos=%t\n", header, len(v.tokens), v.bos >= 0, v.eos >= 0)
@@ -61,20 +58,19 @@ func plain(tok string) bool {
 
 // Save writes v to path, replacing it atomically.
 func (v *Vocab) Save(path string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	err := atomic.Save(path, func(tmp string) error {
+		f, err := os.Create(tmp)
+		if err != nil {
+			return err
+		}
+		if _, err := v.WriteTo(f); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	})
 	if err != nil {
-		return fmt.Errorf("vocab: save %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
-	if _, err := v.WriteTo(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("vocab: save %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("vocab: save %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("vocab: save %s: %w", path, err)
+		return fmt.Errorf("vocab: save: %w", err)
 	}
 	return nil
 }

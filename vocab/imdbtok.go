@@ -42,12 +42,13 @@ func imdb(text string) []string {
 	defer imdbPool.Put(sc)
 	sc.src = stripTags(sc.src[:0], text)
 	endsInWord := sc.scan()
-	if endsInWord && len(sc.emo) > 0 {
-		sc.out = append(sc.out, sc.emo[0]...)
+	emo := sc.emo
+	if endsInWord && len(emo) > 0 { // "... word" + ":) ;(" -> "word:)", ";("
+		sc.out = append(sc.out, emo[0]...)
 		sc.ends[len(sc.ends)-1] = len(sc.out)
-		sc.emo = sc.emo[1:]
+		emo = emo[1:]
 	}
-	return splitAt(string(sc.out), sc.ends, sc.emo)
+	return splitAt(string(sc.out), sc.ends, emo)
 }
 
 // stripTags appends s to dst without the leftmost non-overlapping matches

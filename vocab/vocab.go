@@ -29,7 +29,7 @@ const (
 // neither <bos> nor <eos>.
 type Options struct {
 	MinFreq int  // drop tokens seen fewer times; 0 means 1 (keep all)
-	MaxSize int  // at most this many ids, specials included; 0 means no limit
+	MaxSize int  // at most this many ids, specials included (never fewer than the specials); 0 means no limit
 	BOS     bool // reserve <bos> (id 2)
 	EOS     bool // reserve <eos> (id 2, or 3 after <bos>)
 }

@@ -33,19 +33,21 @@ func main() {
 	}
 }
 
-// Timing holds seconds per stage of one run and what it produced.
+// Timing holds the seconds per stage of one run, wall clock and CPU (user
+// plus system, all threads), and what the run produced.
 type Timing struct {
-	Lang     string  `json:"lang"`
-	Read     float64 `json:"read"`
-	Tokenize float64 `json:"tokenize"`
-	Count    float64 `json:"count"`
-	Sort     float64 `json:"sort"`
-	Encode   float64 `json:"encode"`
-	Total    float64 `json:"total"`
-	Reviews  int     `json:"reviews"`
-	Tokens   int     `json:"tokens"`
-	Vocab    int     `json:"vocab"`
-	Threads  int     `json:"threads"`
+	Lang     string             `json:"lang"`
+	Read     float64            `json:"read"`
+	Tokenize float64            `json:"tokenize"`
+	Count    float64            `json:"count"`
+	Sort     float64            `json:"sort"`
+	Encode   float64            `json:"encode"`
+	Total    float64            `json:"total"`
+	CPU      map[string]float64 `json:"cpu"`
+	Reviews  int                `json:"reviews"`
+	Tokens   int                `json:"tokens"`
+	Vocab    int                `json:"vocab"`
+	Threads  int                `json:"threads"`
 }
 
 func report(w io.Writer, data string) error {
@@ -58,27 +60,29 @@ func report(w io.Writer, data string) error {
 
 // run does the pipeline once on the train split at data.
 func run(data string) (Timing, error) {
-	t := Timing{Lang: "go", Threads: runtime.GOMAXPROCS(0)}
-	start := time.Now()
-	lap := func(stage *float64) {
-		now := time.Now()
+	t := Timing{Lang: "go", Threads: runtime.GOMAXPROCS(0), CPU: map[string]float64{}}
+	start, startCPU := time.Now(), cpuSeconds()
+	lap := func(name string, stage *float64) {
+		now, nowCPU := time.Now(), cpuSeconds()
 		*stage = now.Sub(start).Seconds()
 		t.Total += *stage
-		start = now
+		t.CPU[name] = nowCPU - startCPU
+		t.CPU["total"] += nowCPU - startCPU
+		start, startCPU = now, nowCPU
 	}
 	d, err := imdb.Read(data, imdb.Train)
 	if err != nil {
 		return t, err
 	}
-	lap(&t.Read)
+	lap("read", &t.Read)
 	docs := vocab.TokenizeAll(d.Texts(), vocab.IMDB)
-	lap(&t.Tokenize)
+	lap("tokenize", &t.Tokenize)
 	counts := vocab.CountTokens(docs)
-	lap(&t.Count)
+	lap("count", &t.Count)
 	v := vocab.New(counts, vocab.Options{})
-	lap(&t.Sort)
+	lap("sort", &t.Sort)
 	ids := v.EncodeAll(docs)
-	lap(&t.Encode)
+	lap("encode", &t.Encode)
 	t.Reviews, t.Vocab = len(ids), v.Len()
 	for _, x := range ids {
 		t.Tokens += len(x)

@@ -4,37 +4,40 @@
 # training run, then writes the "Recurrent strategies and memory (issue 4)"
 # section of BENCHMARKS.md (and prints it).
 #
-#   bench/strategies/run.sh [REPS [BENCHTIME]]      (defaults 3 and 10x)
+#   bench/strategies/run.sh [REPS [BENCHTIME]]      (defaults 3 and 5x)
 #
-# BENCHTIME is go test's -benchtime: 10x is 10 training steps per run, half
-# of each benchmark's pool of 20 batches. Each of the REPS rounds runs every
-# benchmark once, so that a burst of load from elsewhere lands on one run of
-# each rather than on every run of one. MEM=0 skips the memory check, which
-# takes 2,000 steps (about 10 minutes on 2 idle cores); KEEP=DIR keeps the
-# raw outputs. Needs go; libtorch comes from ./setup-libtorch.sh; no data.
+# BENCHTIME is go test's -benchtime: 5x is 5 timed training steps per run
+# (of each benchmark's pool of 20 batches), after 2 untimed ones. Each of
+# the REPS rounds runs every benchmark once, so that a burst of load from
+# elsewhere lands on one run of each rather than on every run of one. The
+# packed path's steps take most of the time (seconds each on 2 cores).
+# MEM=0 skips the memory check, 2,000 steps (about 6 minutes on 2 idle
+# cores, 14 under load); KEEP=DIR keeps the raw outputs. Needs go; libtorch
+# comes from ./setup-libtorch.sh; no data.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 reps=${1:-3}
-benchtime=${2:-10x}
+benchtime=${2:-5x}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$root"
 
 setup=$(./setup-libtorch.sh 2>&1) || { echo "$setup" >&2; exit 1; }
 libtorch=$(echo "$setup" | sed -n 's/^ *version: *//p')
-source=$(echo "$setup" | sed -n 's/^ *source: *//p')
+source=$(echo "$setup" | sed -n 's/^ *source: *//p' | sed 's/ (the choice kept in .*)$//')
 go test -c -o "$work/lstm.test" ./lstm
 go build -o "$work/strategies" ./bench/strategies
 
-# The last setting is glibc's, not Go's: no mmap for big blocks and no
-# trimming, so freed tensor memory is reused rather than faulted in afresh.
-gc_settings=("default (GOGC=100)" "GOGC=off GOMEMLIMIT=1GiB" "GOMAXPROCS=1"
-	"default Go; glibc MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=4GiB")
-gc_env=("" "GOGC=off GOMEMLIMIT=1GiB" "GOMAXPROCS=1" "MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=4294967296")
+gc_settings=("default (GOGC=100)" "GOGC=off GOMEMLIMIT=1GiB" "GOMAXPROCS=1")
+gc_env=("" "GOGC=off GOMEMLIMIT=1GiB" "GOMAXPROCS=1")
 for i in "${!gc_settings[@]}"; do
 	echo "# setting: ${gc_settings[$i]}" >"$work/gc$i.txt"
 done
+# glibc, not Go: no mmap for big blocks and no trimming, so a step reuses
+# the memory the last one freed rather than faulting fresh pages in.
+malloc_env="MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=4294967296"
+echo "# setting: MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=4294967296" >"$work/malloc.txt"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 start=$(date +%s)
 cd lstm # the test binary's package folder, as go test runs it
@@ -42,6 +45,8 @@ for r in $(seq "$reps"); do
 	echo "run.sh: round $r of $reps ($(date +%T), load $(cut -d' ' -f1 /proc/loadavg))" >&2
 	"$work/lstm.test" -test.run '^$' -test.bench '^BenchmarkStrategies$' \
 		-test.benchtime "$benchtime" >>"$work/strategies.txt"
+	env $malloc_env "$work/lstm.test" -test.run '^$' -test.bench '^BenchmarkStrategies$/.*/.*/^threads1$' \
+		-test.benchtime "$benchtime" >>"$work/malloc.txt"
 	for i in "${!gc_env[@]}"; do
 		env ${gc_env[$i]} "$work/lstm.test" -test.run '^$' -test.benchtime "$benchtime" \
 			-test.bench '^BenchmarkStrategies$/^max400$/^padded$/^threads1$' >>"$work/gc$i.txt"
@@ -74,7 +79,7 @@ gc_flags=()
 for i in "${!gc_env[@]}"; do
 	gc_flags+=(-gc "$work/gc$i.txt")
 done
-"$work/strategies" -info "$work/info.md" -bench "$work/strategies.txt" "${gc_flags[@]}" \
+"$work/strategies" -info "$work/info.md" -bench "$work/strategies.txt" -malloc "$work/malloc.txt" "${gc_flags[@]}" \
 	"${mem_flags[@]}" -write "$root/BENCHMARKS.md"
 if [[ -n ${KEEP:-} ]]; then
 	mkdir -p "$KEEP" && cp "$work"/*.txt "$work/info.md" "$KEEP"/

@@ -5,7 +5,8 @@
 //
 //	go run ./internal/mksample -src ../../shared/data/imdb/aclImdb_v1.tar.xz -out sample.tar.xz
 //
-// The choice depends only on the source data and the flags: for each split
+// Package imdb embeds the file, so it must exist for this command to build:
+// it is overwritten. The choice depends only on the source data and the flags: for each split
 // and label, Dataset.Split(n, seed) over that label's reviews in reader
 // order picks n of them. The output bytes are deterministic too.
 package main
