@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"os"
 	"strconv"
 
 	"github.com/torchrnn/torchrnn/internal/atomic"
@@ -63,18 +62,7 @@ func savePNG(path, title string, width, height int, panels []panel) error {
 		p.Draw(tiles.At(dc, i, 0))
 	}
 	png := vgimg.PngCanvas{Canvas: img}
-	err := atomic.Save(path, func(tmp string) error {
-		f, err := os.Create(tmp)
-		if err != nil {
-			return err
-		}
-		if _, err := png.WriteTo(f); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
-	})
-	if err != nil {
+	if err := atomic.WriteTo(path, png); err != nil {
 		return fmt.Errorf("study: plot: %w", err)
 	}
 	return nil

@@ -133,12 +133,7 @@ func (c *classifier) step(b batch, train bool) (loss float64, correct int64, err
 		logits := s.M(c.model.Forward(ids, b.lengths, train)) // [B, T] -> [B, 1] or [B, C]
 		l := s.M(c.model.Loss(logits, labels))
 		if train {
-			c.opt.ZeroGrad()
-			tensor.Check(l.Backward())
-			if c.cfg.Clip > 0 {
-				tensor.Val(optim.ClipGradNorm(optimParams(c.model.Params), c.cfg.Clip))
-			}
-			tensor.Check(c.opt.Step())
+			update(l, c.opt, c.model.Params, c.cfg.Clip)
 		}
 		loss = tensor.Val(l.Float64Value([]int64{}))
 		correct = countCorrect(tensor.Val(tensor.Float32s(logits)), b.labels)

@@ -116,12 +116,7 @@ func (m *languageModel) step(x, y []int64, B, L int, state lstm.State, train boo
 		defer after.Drop()
 		l := s.M(m.model.Loss(logits, yt))
 		if train {
-			m.opt.ZeroGrad()
-			tensor.Check(l.Backward())
-			if m.cfg.Clip > 0 {
-				tensor.Val(optim.ClipGradNorm(optimParams(m.model.Params), m.cfg.Clip))
-			}
-			tensor.Check(m.opt.Step())
+			update(l, m.opt, m.model.Params, m.cfg.Clip)
 		}
 		loss = tensor.Val(l.Float64Value([]int64{}))
 		next = tensor.Val(after.Detach())

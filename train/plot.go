@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"github.com/torchrnn/torchrnn/internal/atomic"
 	"image/color"
-	"io"
 	"math"
-	"os"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -84,7 +82,7 @@ func PlotCurves(path string, epochs []Epoch, title string) error {
 	right.Draw(cells[0][1])
 
 	png := vgimg.PngCanvas{Canvas: img}
-	if err := atomic.Save(path, func(tmp string) error { return writeTo(tmp, png) }); err != nil {
+	if err := atomic.WriteTo(path, png); err != nil {
 		return fmt.Errorf("train: plot %s: %w", path, err)
 	}
 	return nil
@@ -250,16 +248,4 @@ func (valueTicks) Ticks(min, max float64) []plot.Tick {
 		}
 	}
 	return ticks
-}
-
-func writeTo(path string, src io.WriterTo) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := src.WriteTo(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

@@ -58,18 +58,7 @@ func plain(tok string) bool {
 
 // Save writes v to path, replacing it atomically.
 func (v *Vocab) Save(path string) error {
-	err := atomic.Save(path, func(tmp string) error {
-		f, err := os.Create(tmp)
-		if err != nil {
-			return err
-		}
-		if _, err := v.WriteTo(f); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
-	})
-	if err != nil {
+	if err := atomic.WriteTo(path, v); err != nil {
 		return fmt.Errorf("vocab: save: %w", err)
 	}
 	return nil

@@ -6,6 +6,7 @@ package atomic
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -47,4 +48,19 @@ func sync(name string) error {
 	}
 	defer f.Close()
 	return f.Sync()
+}
+
+// WriteTo is Save with src writing the content.
+func WriteTo(path string, src io.WriterTo) error {
+	return Save(path, func(tmp string) error {
+		f, err := os.Create(tmp)
+		if err != nil {
+			return err
+		}
+		if _, err := src.WriteTo(f); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	})
 }
