@@ -17,6 +17,7 @@ import (
 func BenchmarkGenerate(b *testing.B) {
 	runtime.LockOSThread()
 	libtorch.SetThreads(1)
+	SamplingGC() // as cmd/generate
 	text := "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,;:!?'-&$3\n"
 	v := vocab.New(vocab.CountTokens([][]string{vocab.Chars(text)}), vocab.Options{})
 	model := DefaultModel("lm")
