@@ -9,10 +9,10 @@ import (
 )
 
 // dirReader reads the review files of one split with openat(2) on the
-// descriptors of its neg and pos folders, then read(2) and close(2). That
-// is a third of the system calls of os.ReadFile (which also resolves the
-// whole path, fstats twice and sets up an *os.File), and reading 25,000
-// small files is dominated by system calls.
+// descriptors of its neg and pos folders, then read(2) until EOF and
+// close(2): four system calls per file, and less than half the time of
+// os.ReadFile (which resolves the whole path and sets up an *os.File).
+// Reading 25,000 small files is dominated by system calls.
 type dirReader struct {
 	root string
 	dirs map[string]int // "train/neg" -> descriptor
