@@ -136,26 +136,40 @@ flock 9
 command -v go >/dev/null 2>&1 || die "Go is not on PATH (https://go.dev/doc/install)"
 printf 'SOURCE=%q\nINCLUDE=%q\nLIB=%q\n' "$SOURCE" "$INCLUDE" "$LIB" >"$STATE.tmp" && mv "$STATE.tmp" "$STATE"
 
-# The vendored gotch is fitted once per (go.mod, go.sum, libtorch, fitter);
-# the fitted files are kept in .fitcache/ to survive a re-vendor.
+# The vendored gotch is fitted once per (go.mod, go.sum, libtorch, fitter).
+# .fitcache/ keeps gotch's libtch sources as vendored (pristine/) and each
+# fit's results (fit-<key>/), so that a new libtorch is fitted without a
+# download and a libtorch fitted before needs no fitting at all.
 LIBTCH=vendor/github.com/sugarme/gotch/libtch
 STAMP=vendor/.torchrnn-fit
 CACHE=.fitcache
-FITTED_FILES="lib.go torchrnn.go torch_api.cpp torch_api_generated.cpp.h"
+PRISTINE=$CACHE/pristine
+PRISTINE_FILES="torch_api.cpp torch_api_generated.cpp.h"
+FITTED_FILES="lib.go torchrnn.go $PRISTINE_FILES"
 KEY=$(cat go.mod go.sum internal/tools/fitgotch/*.go | sha256sum | cut -c1-16)-$INCLUDE-$LIB-$VERSION-$ABI-$CUDA
+FITDIR=$CACHE/fit-$(echo "$KEY" | sha256sum | cut -c1-16)
+MODSUM=$(cat go.mod go.sum | sha256sum | cut -c1-16)
 # An import of a module that vendor/ lacks also calls for a new vendor/.
 if [ -f "$STAMP" ] && [ "$(head -n 1 "$STAMP")" = "$KEY" ] && go list -deps -test ./... >/dev/null 2>&1; then
-  FITTED=$(sed -n 2p "$STAMP")
   log "vendor/ already fitted to libtorch $VERSION"
 else
-  log "go mod vendor (gotch $GOTCH_VERSION)"
-  rm -rf vendor
-  go mod vendor
-  [ -d "$LIBTCH" ] || die "go mod vendor did not vendor gotch's libtch"
-  if [ -f "$CACHE/stamp" ] && [ "$(head -n 1 "$CACHE/stamp")" = "$KEY" ]; then
-    log "restoring the fitted libtch from $CACHE/"
-    for f in $FITTED_FILES; do cp "$CACHE/$f" "$LIBTCH/$f"; done
-    cp "$CACHE/stamp" "$STAMP"
+  if [ -d "$LIBTCH" ] && [ -f "$PRISTINE/modsum" ] && [ "$(cat "$PRISTINE/modsum")" = "$MODSUM" ] &&
+    go list -deps -test ./... >/dev/null 2>&1; then
+    log "vendor/ is current; taking gotch's libtch sources from $PRISTINE/"
+    for f in $PRISTINE_FILES; do cp "$PRISTINE/$f" "$LIBTCH/$f"; done
+  else
+    log "go mod vendor (gotch $GOTCH_VERSION)"
+    rm -rf vendor
+    go mod vendor
+    [ -d "$LIBTCH" ] || die "go mod vendor did not vendor gotch's libtch"
+    rm -rf "$PRISTINE" && mkdir -p "$PRISTINE"
+    for f in $PRISTINE_FILES; do cp "$LIBTCH/$f" "$PRISTINE/$f"; done
+    echo "$MODSUM" >"$PRISTINE/modsum"
+  fi
+  if [ -f "$FITDIR/stamp" ] && [ "$(head -n 1 "$FITDIR/stamp")" = "$KEY" ]; then
+    log "restoring the libtch fitted to libtorch $VERSION from $FITDIR/"
+    for f in $FITTED_FILES; do cp "$FITDIR/$f" "$LIBTCH/$f"; done
+    cp "$FITDIR/stamp" "$STAMP"
   else
     log "fitting gotch's C API to libtorch $VERSION (first time: about a minute)"
     OUT=$(go run ./internal/tools/fitgotch -libtch "$LIBTCH" -include "$INCLUDE" -lib "$LIB" \
@@ -163,12 +177,12 @@ else
     echo "$OUT" >&2
     FITTED=$(echo "$OUT" | sed -n 's/.*fitted ops: \([0-9]*\).*/\1/p')
     printf '%s\n%s\n' "$KEY" "$FITTED" >"$STAMP"
-    rm -rf "$CACHE" && mkdir -p "$CACHE"
-    for f in $FITTED_FILES; do cp "$LIBTCH/$f" "$CACHE/$f"; done
-    cp "$STAMP" "$CACHE/stamp"
+    rm -rf "$FITDIR" && mkdir -p "$FITDIR"
+    for f in $FITTED_FILES; do cp "$LIBTCH/$f" "$FITDIR/$f"; done
+    cp "$STAMP" "$FITDIR/stamp"
   fi
-  FITTED=$(sed -n 2p "$STAMP")
 fi
+FITTED=$(sed -n 2p "$STAMP")
 
 log "go build ./... && go vet ./... (first time: about 3 minutes for libtch's C++)"
 go build ./...

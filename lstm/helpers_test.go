@@ -3,18 +3,48 @@ package lstm
 import (
 	"fmt"
 	"math"
+	"os"
+	"sync"
 	"testing"
 
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 	"github.com/torchrnn/torchrnn/internal/fixture"
+	"github.com/torchrnn/torchrnn/internal/libtorch"
 	"github.com/torchrnn/torchrnn/internal/tensor"
 )
+
+// The parity tests run on the CPU, or on a GPU with TORCHRNN_TEST_DEVICE=cuda.
+// There cuDNN computes in full float32 (TF32 off) and the tolerances are ten
+// times the CPU's: 1e-4 for outputs, 1e-3 for gradients.
+var testDevice = sync.OnceValues(func() (gotch.Device, error) {
+	switch d := os.Getenv("TORCHRNN_TEST_DEVICE"); d {
+	case "", "cpu":
+		return gotch.CPU, nil
+	case "cuda":
+		if !gotch.CUDA.IsAvailable() {
+			return gotch.CPU, fmt.Errorf("TORCHRNN_TEST_DEVICE=cuda, but libtorch %s sees no GPU", libtorch.Version)
+		}
+		return gotch.CudaBuilder(0), libtorch.SetCudnnTF32(false)
+	default:
+		return gotch.CPU, fmt.Errorf("TORCHRNN_TEST_DEVICE=%s: want cpu or cuda", d)
+	}
+})
+
+// device is the device the parity tests run on.
+func device(t *testing.T) gotch.Device {
+	t.Helper()
+	d, err := testDevice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
 
 // leaf makes a float32 tensor from a fixture, tracking gradients when grad.
 func leaf(t *testing.T, f fixture.Tensor, grad bool) *ts.Tensor {
 	t.Helper()
-	x, err := tensor.Float32(f.Float32(), f.Shape, gotch.CPU)
+	x, err := tensor.Float32(f.Float32(), f.Shape, device(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +56,7 @@ func leaf(t *testing.T, f fixture.Tensor, grad bool) *ts.Tensor {
 
 func ids(t *testing.T, f fixture.Tensor) *ts.Tensor {
 	t.Helper()
-	x, err := tensor.Int64(f.Int64(), f.Shape, gotch.CPU)
+	x, err := tensor.Int64(f.Int64(), f.Shape, device(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,9 +77,12 @@ func setParams(t *testing.T, p *Params, want fixture.Params) {
 }
 
 // near compares a tensor with a fixture within tol (absolute, scaled by
-// max(1, |want|)).
+// max(1, |want|)); ten times tol on CUDA.
 func near(t *testing.T, what string, got *ts.Tensor, want fixture.Tensor, tol float64) {
 	t.Helper()
+	if device(t).IsCuda() {
+		tol *= 10
+	}
 	if got == nil {
 		t.Errorf("%s: no tensor", what)
 		return

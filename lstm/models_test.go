@@ -5,14 +5,13 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/sugarme/gotch"
 	"github.com/torchrnn/torchrnn/internal/fixture"
 )
 
 func TestEmbeddingMatchesPyTorch(t *testing.T) {
 	runtime.LockOSThread()
 	f := load(t, fixture.EmbeddingFileName, fixture.LoadEmbedding)
-	p := &Params{Device: gotch.CPU}
+	p := &Params{Device: device(t)}
 	e := build(t, func() *Embedding { return newEmbedding(p, "emb", int64(f.V), int64(f.E), f.PaddingIdx) })
 	row0, _ := e.Weight.Select(0, f.PaddingIdx, false)
 	near(t, "fresh padding row", row0, fixture.Tensor{Shape: []int64{int64(f.E)}, Data: make([]float64, f.E)}, 0)
@@ -45,7 +44,7 @@ func TestClassifierMatchesPyTorch(t *testing.T) {
 				}
 				cfg := Config{Vocab: c.V, Embed: c.E, Hidden: c.H, Layers: c.Layers, Cell: Cell(c.Cell),
 					Bidirectional: c.Bidirectional, Pooling: Pooling(c.Pooling), Head: c.F, Classes: classes}
-				m, err := NewClassifier(cfg, gotch.CPU)
+				m, err := NewClassifier(cfg, device(t))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -78,7 +77,7 @@ func TestLMMatchesPyTorch(t *testing.T) {
 	for _, c := range f.Cases {
 		t.Run(c.Name, func(t *testing.T) {
 			runtime.LockOSThread()
-			m, err := NewLM(Config{Vocab: c.V, Embed: c.E, Hidden: c.H, Layers: c.Layers, Cell: Cell(c.Cell), Tie: c.Tie}, gotch.CPU)
+			m, err := NewLM(Config{Vocab: c.V, Embed: c.E, Hidden: c.H, Layers: c.Layers, Cell: Cell(c.Cell), Tie: c.Tie}, device(t))
 			if err != nil {
 				t.Fatal(err)
 			}

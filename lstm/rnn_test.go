@@ -4,7 +4,6 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 	"github.com/torchrnn/torchrnn/internal/fixture"
 )
@@ -25,7 +24,7 @@ func TestRNNMatchesPyTorch(t *testing.T) {
 
 func testRNNCase(t *testing.T, c fixture.RNNCase, strategy Strategy) {
 	runtime.LockOSThread()
-	p := &Params{Device: gotch.CPU}
+	p := &Params{Device: device(t)}
 	r := build(t, func() *RNN {
 		return newRNN(p, "", Cell(c.Cell), int64(c.InputSize), int64(c.Hidden), int64(c.Layers), c.Bidirectional, 0)
 	})

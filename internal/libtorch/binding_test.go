@@ -122,3 +122,14 @@ func TestThreads(t *testing.T) {
 		t.Errorf("Threads() = %d after SetThreads(1)", got)
 	}
 }
+
+// The extension fitgotch adds to libtch is linked and callable (a flag on
+// every libtorch, CPU-only builds included); its effect is seen by the CUDA
+// parity tests (TORCHRNN_TEST_DEVICE=cuda go test ./lstm).
+func TestSetCudnnTF32(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		if err := SetCudnnTF32(on); err != nil {
+			t.Errorf("SetCudnnTF32(%v): %v", on, err)
+		}
+	}
+}

@@ -58,3 +58,13 @@ func firstLines(msg string) string {
 	}
 	return strings.TrimSpace(msg)
 }
+
+// SetCudnnTF32 lets cuDNN compute float32 recurrent layers with TF32 tensor
+// cores (libtorch's default, like torch.backends.cudnn.allow_tf32 = True) or
+// with full float32 precision. It changes nothing on the CPU.
+func SetCudnnTF32(on bool) error {
+	if msg := lib.TorchrnnSetCudnnTF32(on); msg != "" {
+		return Err(errors.New(msg))
+	}
+	return nil
+}

@@ -62,8 +62,12 @@ func accessorsGo(version string, cuda bool) string {
 package libtch
 
 // #include <stdbool.h>
+// #include <stdlib.h>
 // #include "torch_api.h"
+// int torchrnn_set_cudnn_tf32(int on);
 import "C"
+
+import "unsafe"
 
 // TorchrnnLibtorchVersion is the version of the libtorch this copy was fitted to.
 const TorchrnnLibtorchVersion = %q
@@ -90,5 +94,24 @@ func TorchrnnGradSetEnabled(on bool) bool {
 
 // TorchrnnManualSeed seeds libtorch's random generators.
 func TorchrnnManualSeed(seed int64) { C.at_manual_seed(C.int64_t(seed)) }
+
+// TorchrnnSetCudnnTF32 lets cuDNN use TF32 tensor cores for float32 (on by
+// default in libtorch, as torch.backends.cudnn.allow_tf32) or not. It
+// returns libtorch's error message, "" on success.
+func TorchrnnSetCudnnTF32(on bool) string {
+	b := C.int(0)
+	if on {
+		b = 1
+	}
+	if C.torchrnn_set_cudnn_tf32(b) == 1 {
+		return ""
+	}
+	msg := GetAndResetLastErr()
+	if msg == nil {
+		return "torchrnn_set_cudnn_tf32 failed"
+	}
+	defer C.free(unsafe.Pointer(msg))
+	return C.GoString(msg)
+}
 `, version, cuda)
 }

@@ -60,6 +60,9 @@ func run(cfg flags) error {
 	}
 	gen := filepath.Join(cfg.libtch, "torch_api_generated.cpp.h")
 	api := filepath.Join(cfg.libtch, "torch_api.cpp")
+	if err := appendExtensions(api); err != nil {
+		return err
+	}
 	fitted := map[string]bool{}
 	for round := 1; ; round++ {
 		if round > cfg.maxRounds {
