@@ -20,6 +20,7 @@ type Options struct {
 	Temperature float64 // 0: greedy (argmax); otherwise logits are divided by it
 	TopK        int     // keep the k most likely tokens; 0: all
 	TopP        float64 // keep the most likely tokens until their mass reaches p; 0 or 1: all
+	Never       []int64 // ids never drawn, whatever their logits: a vocabulary's <pad> and <unk>
 }
 
 // Validate reports an option out of range, by its flag name.
@@ -51,7 +52,13 @@ func Next(logits *ts.Tensor, o Options, rng *rand.Rand) ([]int64, error) {
 	V := int(shape[1])
 	out := make([]int64, shape[0])
 	for b := range out {
-		out[b] = int64(Pick(vals[b*V:(b+1)*V], o, rng))
+		row := vals[b*V : (b+1)*V]
+		for _, id := range o.Never {
+			if id >= 0 && int(id) < V {
+				row[id] = float32(math.Inf(-1))
+			}
+		}
+		out[b] = int64(Pick(row, o, rng))
 	}
 	return out, nil
 }

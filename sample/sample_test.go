@@ -91,3 +91,22 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestNeverDrawsExcludedIDs(t *testing.T) {
+	runtime.LockOSThread()
+	// ids 0 and 1 (<pad>, <unk>) carry most of the mass of both rows.
+	x, _ := tensor.Float32([]float32{9, 8, 1, 0, 8, 9, 0, 1}, []int64{2, 4}, gotch.CPU)
+	o := Options{Never: []int64{0, 1, 7}} // 7 is out of range: ignored
+	got, err := Next(x, o, rand.New(rand.NewPCG(1, 1)))
+	if err != nil || got[0] != 2 || got[1] != 3 {
+		t.Errorf("greedy without ids 0, 1 = %v, %v; want [2 3]", got, err)
+	}
+	o.Temperature = 5
+	rng := rand.New(rand.NewPCG(3, 3))
+	for i := 0; i < 1000; i++ {
+		got, err := Next(x, o, rng)
+		if err != nil || got[0] < 2 || got[1] < 2 {
+			t.Fatalf("draw %d = %v, %v: an excluded id", i, got, err)
+		}
+	}
+}

@@ -105,6 +105,7 @@ func (g *Generator) Generate(prompt []int64, n int, o sample.Options, seed uint6
 		return err
 	}
 	defer tensor.Catch(&err, "generate")
+	o.Never = append(slices.Clone(o.Never), vocab.PadID, vocab.UnkID) // never real text
 	rng := rand.New(rand.NewPCG(seed, 0x67656e))
 	tensor.NoGrad(func() {
 		x := tensor.Must(tensor.Int64(slices.Clone(prompt), []int64{1, int64(len(prompt))}, g.device))

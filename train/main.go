@@ -21,11 +21,18 @@ func (e UsageError) Error() string { return e.Err.Error() }
 func (e UsageError) Unwrap() error { return e.Err }
 
 // DefaultModel returns the model shape each task trains by default.
+//
+// The classifier's is a bidirectional LSTM of 96 per direction, max-pooled
+// over time, with dropout 0.3 before and after the head: on the full IMDB it
+// passes 87% validation accuracy in its second epoch (BENCHMARKS.md), where
+// lstm.DefaultConfig's one-way LSTM read from its last state stays near 85%.
 func DefaultModel(task string) lstm.Config {
 	m := lstm.DefaultConfig()
 	if task == "lm" {
 		m.Embed, m.Hidden, m.Layers, m.Dropout = 64, 256, 1, 0.1
+		return m
 	}
+	m.Bidirectional, m.Hidden, m.Pooling, m.Dropout = true, 96, lstm.Max, 0.3
 	return m
 }
 

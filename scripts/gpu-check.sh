@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# gpu-check.sh: on a GPU machine with no Go and no network, build torchrnn
+# against the Python torch package's libtorch (CUDA) from the bundle that
+# scripts/gpu-bundle.sh made, and check it on the GPU.
+#
+# Usage: scripts/gpu-check.sh OUTDIR [STEP...]
+#   steps (default: all, in this order):
+#     parity  the lstm fixture tests on CUDA (cuDNN, TF32 off; tolerances
+#             1e-4 outputs, 1e-3 gradients)
+#     lm      the default char-level LM on tiny shakespeare, then generation speed
+#     imdb    the default IMDB classifier on the full dataset, then the same
+#             model in PyTorch on the same GPU (bench/gpu/imdb_ref.py)
+#     tests   go test ./... (CPU and CUDA builds share the tests)
+#
+# OUTDIR gets log.txt (everything), results.json (the figures), fitcache.tar.xz
+# (the fit of this libtorch: put its .fitcache/ back into the bundle so the
+# next machine need not fit again), tests.txt, and the runs' metrics.
+# Environment: BUNDLE (default .gpu), LIBTORCH (default: python3's torch/
+# when it holds libtorch), DEVICE (default cuda; cpu for a dry run of this
+# script on a machine without a GPU), TRAIN_FLAGS (more cmd/train flags, such
+# as -dry-run), PYTHON (default python3: the one with torch), REF_FLAGS (more bench/gpu/imdb_ref.py flags, such as
+# --limit 200 --epochs 1), GOCACHE.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+OUTDIR=${1:?usage: scripts/gpu-check.sh OUTDIR [parity|lm|imdb|tests...]}
+shift
+STEPS=${*:-parity lm imdb tests}
+BUNDLE=${BUNDLE:-.gpu}
+WORK=${TMPDIR:-/tmp}/torchrnn-gpu
+mkdir -p "$OUTDIR" "$WORK/runs"
+OUTDIR=$(cd "$OUTDIR" && pwd)
+LOG=$OUTDIR/log.txt
+exec > >(tee -a "$LOG") 2>&1
+say() { echo "gpu-check: $*"; }
+die() { say "error: $*"; exit 1; }
+now() { date +%s.%N; }
+
+[ -f "$BUNDLE/go.tar.xz" ] && [ -f "$BUNDLE/vendor.tar.xz" ] ||
+  die "no bundle in $BUNDLE: run scripts/gpu-bundle.sh on a machine with Go first"
+untar() { tar -xJf "$1" -C "$2" 2>/dev/null || python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$1" "$2"; }
+T0=$(now)
+[ -x "$WORK/go/bin/go" ] || untar "$BUNDLE/go.tar.xz" "$WORK" || die "cannot unpack $BUNDLE/go.tar.xz"
+untar "$BUNDLE/vendor.tar.xz" . || die "cannot unpack $BUNDLE/vendor.tar.xz"
+export PATH=$WORK/go/bin:$PATH GOFLAGS=-mod=vendor GOPROXY=off GOTOOLCHAIN=local \
+  GOCACHE=${GOCACHE:-$WORK/gocache} GOTELEMETRY=off
+DEVICE=${DEVICE:-cuda}
+PYTHON=${PYTHON:-python3}
+TRAIN_FLAGS=${TRAIN_FLAGS:-}
+if [ -z "${LIBTORCH:-}" ]; then
+  LIBTORCH=$($PYTHON -c 'import os, torch; print(os.path.dirname(torch.__file__))' 2>/dev/null)
+  [ -e "$LIBTORCH/lib/libtorch.so" ] || LIBTORCH= # setup-libtorch.sh finds one
+fi
+export LIBTORCH
+say "unpacked in $(python3 -c "print(round($(now) - $T0, 1))")s; $(go version); LIBTORCH=$LIBTORCH"
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
+
+T=$(now)
+./setup-libtorch.sh || die "setup-libtorch.sh failed"
+SETUP_S=$(python3 -c "print(round($(now) - $T, 1))")
+tar -c .fitcache | xz -T0 >"$OUTDIR/fitcache.tar.xz"
+go build -o "$WORK/bin/" ./cmd/... || die "go build failed"
+
+# summarize writes results.json: the figures of every step run so far.
+summarize() {
+$PYTHON - "$OUTDIR" "$WORK" "$SETUP_S" "$(declare -p SECONDS_OF)" <<'EOF'
+import glob, json, os, re, subprocess, sys
+import torch
+out, work, setup_s, steps_decl = sys.argv[1:5]
+res = {'device': torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+       'torch': torch.__version__, 'cuda': torch.version.cuda, 'cudnn': torch.backends.cudnn.version(),
+       'go': subprocess.run(['go', 'version'], capture_output=True, text=True).stdout.strip(),
+       'setup_seconds': float(setup_s),
+       'step_seconds': {k: float(v) for k, v in re.findall(r'\[(\w+)\]="([\d.]+)"', steps_decl)}}
+def lines(p):
+    return [json.loads(l) for l in open(p)] if os.path.exists(p) else []
+p = os.path.join(out, 'parity.txt')
+if os.path.exists(p):
+    t = open(p).read()
+    res['parity'] = {'pass': t.count('--- PASS'), 'fail': t.count('--- FAIL'), 'ok': 'parity exit 0' in t}
+lm = lines(os.path.join(out, 'lm_metrics.jsonl'))
+if lm:
+    speeds = sorted(float(x) for x in open(os.path.join(work, 'gen_speed')))
+    res['lm'] = {'epochs': len(lm), 'best_valid_loss': min(e['valid_loss'] for e in lm),
+                 'final_valid_loss': lm[-1]['valid_loss'], 'epoch_seconds': [round(e['seconds'], 2) for e in lm],
+                 'tokens_per_sec': [round(e['tokens_per_sec']) for e in lm],
+                 'generate_chars_per_sec_median': speeds[len(speeds) // 2], 'generate_chars_per_sec': speeds}
+im = lines(os.path.join(out, 'imdb_metrics.jsonl'))
+if im:
+    st = json.load(open(os.path.join(work, 'runs/imdb/state.json')))
+    cfg = json.load(open(os.path.join(work, 'runs/imdb/config.json')))
+    go = {'epochs': len(im), 'epoch_seconds': [round(e['seconds'], 2) for e in im],
+          'tokens_per_sec': [round(e['tokens_per_sec']) for e in im],
+          'valid_acc': [e['valid_acc'] for e in im], 'best_epoch': st.get('best_epoch'),
+          'test_acc': st.get('test_acc'), 'model': cfg['model']}
+    t = open(os.path.join(work, 'imdb_time.txt')).read()
+    m = re.search(r'Maximum resident set size \(kbytes\): (\d+)', t)
+    go['peak_rss_mib'] = int(m.group(1)) // 1024 if m else None
+    res['imdb'] = {'torchrnn': go}
+    rp = os.path.join(out, 'imdb_ref.json')
+    if os.path.exists(rp):
+        ref = json.load(open(rp))
+        res['imdb']['pytorch'] = {'epochs': len(ref['epochs']),
+                                  'epoch_seconds': [round(e['seconds'], 2) for e in ref['epochs']],
+                                  'tokens_per_sec': [round(e['tokens_per_sec']) for e in ref['epochs']],
+                                  'valid_acc': [e['valid_acc'] for e in ref['epochs']],
+                                  'best_epoch': ref.get('best_epoch'), 'test_acc': ref['test_acc']}
+        med = lambda xs: sorted(xs)[len(xs) // 2]
+        res['imdb']['epoch_time_ratio_pytorch_over_torchrnn'] = med(
+            [e['seconds'] for e in ref['epochs']]) / med([e['seconds'] for e in im])
+json.dump(res, open(os.path.join(out, 'results.json'), 'w'), indent=1)
+print(json.dumps(res, indent=1))
+EOF
+}
+
+declare -A SECONDS_OF
+for step in $STEPS; do
+  T=$(now)
+  say "step $step"
+  case $step in
+  parity)
+    TORCHRNN_TEST_DEVICE=$DEVICE go test -count=1 -v -run 'MatchesPyTorch' ./lstm >"$OUTDIR/parity.txt" 2>&1
+    echo "parity exit $?" >>"$OUTDIR/parity.txt"
+    grep -E '^(--- FAIL|FAIL|ok)' "$OUTDIR/parity.txt" | head -20
+    ;;
+  lm)
+    rm -rf "$WORK/runs/lm" "$WORK/gen_speed"
+    "$WORK/bin/train" -task lm -device "$DEVICE" $TRAIN_FLAGS -out "$WORK/runs/lm" </dev/null | tr '\r' '\n' | grep -v '^train  \|^valid  '
+    cp "$WORK/runs/lm/metrics.jsonl" "$OUTDIR/lm_metrics.jsonl"
+    for run in 1 2 3; do
+      G=$(now)
+      "$WORK/bin/generate" -run "$WORK/runs/lm" -device "$DEVICE" -len 2000 -seed "$run" >"$WORK/sample$run.txt"
+      echo "$(python3 -c "print(2000 / ($(now) - $G))")" >>"$WORK/gen_speed"
+    done
+    head -c 600 "$WORK/sample1.txt"; echo
+    ;;
+  imdb)
+    DATA=$BUNDLE/aclImdb_v1.tar.xz
+    [ -f "$DATA" ] || { say "skip imdb: no $DATA"; continue; }
+    rm -rf "$WORK/runs/imdb"
+    /usr/bin/time -v "$WORK/bin/train" -data "$DATA" -device "$DEVICE" $TRAIN_FLAGS -out "$WORK/runs/imdb" </dev/null 2>"$WORK/imdb_time.txt" |
+      tr '\r' '\n' | grep -v '^train  \|^valid  \|^test  '
+    cp "$WORK/runs/imdb/metrics.jsonl" "$OUTDIR/imdb_metrics.jsonl"
+    $PYTHON bench/gpu/imdb_ref.py --run "$WORK/runs/imdb" --data "$DATA" --device "$DEVICE" ${REF_FLAGS:-} --json "$OUTDIR/imdb_ref.json"
+    ;;
+  tests)
+    go test -count=1 ./... >"$OUTDIR/tests.txt" 2>&1
+    echo "tests exit $?" >>"$OUTDIR/tests.txt"
+    tail -25 "$OUTDIR/tests.txt"
+    ;;
+  *) die "unknown step $step" ;;
+  esac
+  SECONDS_OF[$step]=$(python3 -c "print(round($(now) - $T, 1))")
+  summarize >/dev/null
+done
+summarize
+
+say "done in $(python3 -c "print(round($(now) - $T0, 1))")s"
