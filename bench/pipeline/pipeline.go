@@ -1,7 +1,8 @@
 // Command pipeline times the data pipeline of the sentiment model on the
 // 25,000 aclImdb training reviews: read, tokenize (vocab.IMDB), count,
-// sort into a vocabulary, encode. pipeline.py does the same in Python with
-// the seed's code; run.sh runs both and prints a table.
+// sort into a vocabulary, encode, collate (batches of 32 padded into
+// tensors). pipeline.py does the same in Python with the seed's code;
+// run.sh (and bench/run.sh) runs both and prints a table.
 //
 //	go run ./bench/pipeline -data /path/to/aclImdb -reps 5
 //
@@ -17,14 +18,25 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/sugarme/gotch"
 	"github.com/torchrnn/torchrnn/imdb"
+	"github.com/torchrnn/torchrnn/internal/libtorch"
+	"github.com/torchrnn/torchrnn/internal/tensor"
+	"github.com/torchrnn/torchrnn/seq"
 	"github.com/torchrnn/torchrnn/vocab"
 )
+
+// batch is the seed's batch size, for the collate stage.
+const batch = 32
+
+// libtorch calls stay on the main thread.
+func init() { runtime.LockOSThread() }
 
 func main() {
 	data := flag.String("data", "", "aclImdb folder (or archive) holding train/{neg,pos}")
 	reps := flag.Int("reps", 1, "repetitions")
 	flag.Parse()
+	libtorch.SetThreads(1) // as pipeline.py
 	for range *reps {
 		if err := report(os.Stdout, *data); err != nil {
 			fmt.Fprintln(os.Stderr, "pipeline:", err)
@@ -42,6 +54,7 @@ type Timing struct {
 	Count    float64            `json:"count"`
 	Sort     float64            `json:"sort"`
 	Encode   float64            `json:"encode"`
+	Collate  float64            `json:"collate"`
 	Total    float64            `json:"total"`
 	CPU      map[string]float64 `json:"cpu"`
 	Reviews  int                `json:"reviews"`
@@ -83,9 +96,34 @@ func run(data string) (Timing, error) {
 	lap("sort", &t.Sort)
 	ids := v.EncodeAll(docs)
 	lap("encode", &t.Encode)
+	if err := collate(ids, d.LabelIDs()); err != nil {
+		return t, err
+	}
+	lap("collate", &t.Collate)
 	t.Reviews, t.Vocab = len(ids), v.Len()
 	for _, x := range ids {
 		t.Tokens += len(x)
 	}
 	return t, nil
+}
+
+// collate pads the reviews, in order, into batches and makes their tensors,
+// as the seed's collate_batch does: ids [B, T] and labels [B]. The lengths
+// stay a Go slice, which is what lstm's models take.
+func collate(ids [][]int64, labels []int) (err error) {
+	defer tensor.Catch(&err, "collate")
+	for i := 0; i < len(ids); i += batch {
+		j := min(i+batch, len(ids))
+		flat, _, T, err := seq.Pad(ids[i:j], 0, seq.KeepTail, vocab.PadID)
+		tensor.Check(err)
+		y := make([]int64, j-i)
+		for k, label := range labels[i:j] {
+			y[k] = int64(label)
+		}
+		B := int64(j - i)
+		x := tensor.Must(tensor.Int64(flat, []int64{B, int64(T)}, gotch.CPU))
+		x.MustDrop()
+		tensor.Must(tensor.Int64(y, []int64{B}, gotch.CPU)).MustDrop()
+	}
+	return nil
 }

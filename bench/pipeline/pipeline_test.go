@@ -68,6 +68,7 @@ func BenchmarkPipeline(b *testing.B) {
 		sum.Count += tm.Count
 		sum.Sort += tm.Sort
 		sum.Encode += tm.Encode
+		sum.Collate += tm.Collate
 		sum.Reviews = tm.Reviews
 	}
 	n := float64(b.N) / 1000
@@ -76,5 +77,6 @@ func BenchmarkPipeline(b *testing.B) {
 	b.ReportMetric(sum.Count/n, "count-ms")
 	b.ReportMetric(sum.Sort/n, "sort-ms")
 	b.ReportMetric(sum.Encode/n, "encode-ms")
+	b.ReportMetric(sum.Collate/n, "collate-ms")
 	b.ReportMetric(float64(sum.Reviews), "reviews")
 }

@@ -9,7 +9,8 @@
 # a temporary folder, which both pipelines read, as the seed reads its
 # files; the runs alternate Go, Python, after one untimed warm-up each.
 # ARCHIVE_REPS further runs read the .tar.xz directly instead (one row).
-# Needs go and python3.
+# Needs go, libtorch (./setup-libtorch.sh) and python3 with torch
+# (Debian's python3-torch, for the collate stage).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -30,7 +31,7 @@ with tarfile.open(sys.argv[1]) as tar:
     tar.extractall(sys.argv[2], members=[m for m in tar if m.isfile() and
                    m.name.split('/')[-3:-1] in (['train', 'neg'], ['train', 'pos'])])
 PY
-(cd "$root" && GOFLAGS=-mod=mod go build -o "$work/pipeline" ./bench/pipeline)
+(cd "$root" && go build -o "$work/pipeline" ./bench/pipeline)
 acl=$work/aclImdb
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 

@@ -11,7 +11,8 @@ import sys
 
 STAGES = [('read', 'read 25,000 files'), ('tokenize', 'tokenize (seed tokenizer)'),
           ('count', 'count tokens'), ('sort', 'sort into vocabulary'),
-          ('encode', 'encode to ids'), ('total', '**total**')]
+          ('encode', 'encode to ids'), ('collate', 'collate batches of 32 into tensors'),
+          ('total', '**total**')]
 
 
 def load(path):
@@ -24,11 +25,11 @@ def load(path):
 
 
 def median(runs, stage):
-    return statistics.median(r[stage] for r in runs)
+    return statistics.median(r.get(stage, 0) for r in runs)
 
 
 def cpu_median(runs, stage):
-    return statistics.median(r['cpu'][stage] for r in runs)
+    return statistics.median(r['cpu'].get(stage, 0) for r in runs)
 
 
 def cpu_model():
