@@ -1,0 +1,222 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sugarme/gotch"
+	"github.com/torchrnn/torchrnn/internal/libtorch"
+	"github.com/torchrnn/torchrnn/internal/tensor"
+	"github.com/torchrnn/torchrnn/lstm"
+	"github.com/torchrnn/torchrnn/optim"
+	"github.com/torchrnn/torchrnn/seq"
+	"github.com/torchrnn/torchrnn/vocab"
+)
+
+// lmConfig is one language-model run. The defaults are those of
+// `cmd/train -task lm` (one LSTM layer of 256, embedding 64, BPTT 100,
+// batch 64, Adam 2e-3, clip 5), without dropout, whose masks the two sides
+// could not draw alike.
+type lmConfig struct {
+	Text        string
+	Chars       int // the text's first Chars characters; 0: all
+	Threads     int
+	Batch, BPTT int
+	LR, Clip    float64
+	Seed        int64
+	Sample      int // characters to generate after training
+	Temperature float64
+	Prompt      string
+	Model       lstm.Config
+}
+
+func defaultLM() lmConfig {
+	return lmConfig{
+		Text:    filepath.Join("..", "shared", "data", "corpus", "tinyshakespeare.txt"),
+		Threads: 1, Batch: 64, BPTT: 100, LR: 2e-3, Clip: 5, Seed: 1,
+		Sample: 500, Temperature: 0.8, Prompt: "First Citizen:",
+		Model: lstm.Config{Embed: 64, Hidden: 256, Layers: 1, Cell: lstm.LSTM},
+	}
+}
+
+func (c *lmConfig) registerFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Text, "text", c.Text, "UTF-8 text file (relative to the repository root)")
+	fs.IntVar(&c.Chars, "chars", c.Chars, "use the text's first N characters; 0: all")
+	fs.IntVar(&c.Threads, "threads", c.Threads, "libtorch threads")
+	fs.IntVar(&c.Batch, "batch", c.Batch, "parallel streams")
+	fs.IntVar(&c.BPTT, "bptt", c.BPTT, "steps per truncated-backpropagation window")
+	fs.Float64Var(&c.LR, "lr", c.LR, "Adam learning rate")
+	fs.Float64Var(&c.Clip, "clip", c.Clip, "clip the gradient norm to this; 0: no clipping")
+	fs.Int64Var(&c.Seed, "seed", c.Seed, "seeds the initial weights and the sampling")
+	fs.IntVar(&c.Sample, "sample", c.Sample, "characters to generate after training")
+	fs.Float64Var(&c.Temperature, "temperature", c.Temperature, "sampling temperature")
+	fs.StringVar(&c.Prompt, "prompt", c.Prompt, "text fed before sampling")
+	fs.IntVar(&c.Model.Embed, "embed", c.Model.Embed, "embedding size")
+	fs.IntVar(&c.Model.Hidden, "hidden", c.Model.Hidden, "LSTM hidden size")
+}
+
+// languageModel trains one epoch of truncated backpropagation through time
+// on the first 90% of the text, evaluates on the rest and samples.
+func languageModel(args []string) (Result, error) {
+	cfg := defaultLM()
+	fs := flag.NewFlagSet("training lm", flag.ContinueOnError)
+	cfg.registerFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return Result{}, err
+	}
+	if cfg.Threads < 1 || cfg.Chars < 0 || cfg.Sample < 0 {
+		return Result{}, fmt.Errorf("-threads must be positive, -chars and -sample not negative")
+	}
+	libtorch.SetThreads(cfg.Threads)
+	start := time.Now()
+	ids, v, err := loadChars(cfg.Text, cfg.Chars)
+	if err != nil {
+		return Result{}, err
+	}
+	prompt, err := encodePrompt(v, cfg.Prompt)
+	if err != nil {
+		return Result{}, err
+	}
+	nTrain := len(ids) - int(0.1*float64(len(ids))) // the last 10% is validation, as cmd/train's
+	r := Result{Strategy: string(lstm.Padded), Threads: cfg.Threads, Examples: len(ids), Vocab: v.Len(),
+		LoadSec: time.Since(start).Seconds()}
+
+	libtorch.Seed(cfg.Seed)
+	cfg.Model.Vocab = v.Len()
+	m, err := lstm.NewLM(cfg.Model, gotch.CPU)
+	if err != nil {
+		return r, err
+	}
+	opt, params, err := adam(m.Params, cfg.LR)
+	if err != nil {
+		return r, err
+	}
+	run := &lmRun{model: m, opt: opt, params: params, clip: cfg.Clip}
+	tr, err := run.pass(ids[:nTrain], cfg, true)
+	if err != nil {
+		return r, err
+	}
+	va, err := run.pass(ids[nTrain:], cfg, false)
+	if err != nil {
+		return r, err
+	}
+	clock := startClock()
+	if err := run.generate(prompt, cfg); err != nil {
+		return r, err
+	}
+	var sampling phase
+	clock.stop(&sampling)
+	r.Batches, r.Tokens, r.TrainSec, r.TrainCPU = tr.batches, tr.tokens, tr.seconds, tr.cpu
+	r.TokensPerS, r.TrainLoss = float64(tr.tokens)/tr.seconds, tr.loss
+	r.EvalSec, r.EvalExamples, r.EvalTokens, r.EvalLoss = va.seconds, len(ids)-nTrain, va.tokens, va.loss
+	r.SampleChars, r.SampleSec = cfg.Sample, sampling.seconds
+	return r, nil
+}
+
+// loadChars reads the text's first n characters (0: all) and encodes them
+// with a vocabulary of every character (<pad> 0, <unk> 1, then by count),
+// as cmd/train does at character level.
+func loadChars(path string, n int) ([]int64, *vocab.Vocab, error) {
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("-text: %w", err)
+	}
+	tokens := vocab.Chars(string(text))
+	if n > 0 && n < len(tokens) {
+		tokens = tokens[:n]
+	}
+	v := vocab.New(vocab.CountTokens([][]string{tokens}), vocab.Options{})
+	return v.Encode(tokens), v, nil
+}
+
+func encodePrompt(v *vocab.Vocab, prompt string) ([]int64, error) {
+	var ids []int64
+	for _, ch := range vocab.Chars(prompt) {
+		id, ok := v.Lookup(ch)
+		if !ok {
+			return nil, fmt.Errorf("-prompt: %q is not in the text", ch)
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("-prompt: empty")
+	}
+	return ids, nil
+}
+
+// lmRun trains, evaluates and samples one model.
+type lmRun struct {
+	model  *lstm.LM
+	opt    *optim.Optimizer
+	params []optim.Param
+	clip   float64
+}
+
+// pass runs stream as cfg.Batch rows in BPTT windows, carrying the state
+// from window to window. The loss is the mean over tokens.
+func (m *lmRun) pass(stream []int64, cfg lmConfig, train bool) (p phase, err error) {
+	data, N, err := seq.Batchify(stream, cfg.Batch) // [B, N]
+	if err != nil {
+		return p, err
+	}
+	w := seq.NewWindows(data, cfg.Batch, N, cfg.BPTT)
+	var state lstm.State
+	defer func() { state.Drop() }()
+	clock := startClock()
+	for w.Next() {
+		x, y, L := w.Window() // [B, L] each
+		loss, next, err := m.step(x, y, cfg.Batch, L, state, train)
+		if err != nil {
+			return p, err
+		}
+		state.Drop()
+		state = next
+		tokens := int64(cfg.Batch * L)
+		p.batches++
+		p.tokens += tokens
+		p.loss += loss * float64(tokens)
+	}
+	if err := w.Err(); err != nil {
+		return p, err
+	}
+	clock.stop(&p)
+	p.loss /= float64(max(p.tokens, 1))
+	return p, nil
+}
+
+// step runs one window from state: forward, loss, and when training
+// backward, clipping and an Adam step. It returns the mean loss and the
+// state after the window, cut from the graph.
+func (m *lmRun) step(x, y []int64, B, L int, state lstm.State, train bool) (loss float64, next lstm.State, err error) {
+	defer tensor.Catch(&err, "window")
+	var s tensor.Scope
+	defer s.Free()
+	run := func() {
+		xt := s.M(tensor.Int64(x, []int64{int64(B), int64(L)}, gotch.CPU))
+		yt := s.M(tensor.Int64(y, []int64{int64(B), int64(L)}, gotch.CPU))
+		logits, after, err := m.model.Forward(xt, state, train) // [B, L] -> [B, L, V]
+		tensor.Check(err)
+		s.T(logits)
+		defer after.Drop()
+		l := s.M(m.model.Loss(logits, yt))
+		if train {
+			m.opt.ZeroGrad()
+			tensor.Check(l.Backward())
+			if m.clip > 0 {
+				tensor.Val(optim.ClipGradNorm(m.params, m.clip))
+			}
+			tensor.Check(m.opt.Step())
+		}
+		loss = tensor.Val(l.Float64Value([]int64{}))
+		next = tensor.Val(after.Detach())
+	}
+	if train {
+		run()
+	} else {
+		tensor.NoGrad(run)
+	}
+	return loss, next, nil
+}
