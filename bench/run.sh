@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Benchmarks torchrnn side by side with PyTorch on the same libtorch (issue 7)
+# and writes the table into BENCHMARKS.md:
+#   - the IMDB data pipeline: read, tokenize, vocabulary, encode, collate
+#     (bench/pipeline: Go against the seed notebook's Python);
+#   - the seed notebook's classifier, one epoch and an evaluation, packed
+#     (as the notebook) and padded (each review's last real step gathered),
+#     Go and PyTorch from the same weights on the same batches; and
+#     torchrnn's default (padded, bucketed batches) against the seed's packed;
+#   - a character-level language model: one epoch, evaluation, sampling
+#     (bench/training: Go, classify.py and charlm.py).
+# Go and Python take turns (who goes first alternates by round), with the
+# same libtorch thread count in each pair; the table holds medians.
+#
+#   bench/run.sh [--smoke | --quick] [--reps N] [--no-write]
+#
+#   --smoke     a few hundred reviews, one round (a few minutes, most of it the
+#               one packed batch); prints the table and leaves BENCHMARKS.md alone
+#   --quick     under 10 minutes on 2 cores (what CI can run): the pipeline on
+#               the 25,000 training reviews; the classifier on 1,000 training
+#               and 1,000 test reviews (packed runs: the epoch's first 4
+#               batches); 100,000 characters of text; 3 rounds
+#   (neither)   the full run: the pipeline and the classifier on the full IMDB
+#               (25,000 + 25,000 reviews; packed runs: the first 24 batches, as
+#               they train at about 1,000-2,000 tokens/s); the whole text;
+#               5 rounds; about two hours on 2 idle cores
+#   --reps N    N rounds instead
+#   --no-write  print the section only
+#
+# Data: $TORCHRNN_DATA (default ../shared/data next to the repository)
+# holding imdb/aclImdb_v1.tar.xz and corpus/tinyshakespeare.txt. Python is
+# /usr/bin/python3 with Debian's python3-torch (the libtorch1.13 that the Go
+# side links), installed with apt-get when missing. KEEP=DIR keeps the raw
+# JSON lines of every run.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+command="bench/run.sh${*:+ $*}"
+mode=full write=1 reps=
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--smoke | --quick) mode=${1#--} ;;
+	--reps)
+		reps=${2:-}
+		[[ $reps =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --reps needs a positive number" >&2; exit 2; }
+		shift
+		;;
+	--no-write) write=0 ;;
+	-h | --help) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+	*) echo "run.sh: unknown argument $1 (see bench/run.sh --help)" >&2; exit 2 ;;
+	esac
+	shift
+done
+cores=$(nproc)
+case $mode in
+smoke) pipe=400 train=256 test=128 packed_batches=1 chars=20000 sample=100 rounds=1 write=0 ;;
+quick) pipe=25000 train=1000 test=1000 packed_batches=4 chars=100000 sample=300 rounds=3 ;;
+full) pipe=25000 train=25000 test=25000 packed_batches=24 chars=0 sample=500 rounds=5 ;;
+esac
+rounds=${reps:-$rounds}
+
+data=${TORCHRNN_DATA:-$root/../shared/data}
+archive=$data/imdb/aclImdb_v1.tar.xz
+text=$data/corpus/tinyshakespeare.txt
+for f in "$archive" "$text"; do
+	if [[ ! -f $f ]]; then
+		echo "run.sh: no $f (set TORCHRNN_DATA to the folder holding" \
+			"imdb/aclImdb_v1.tar.xz and corpus/tinyshakespeare.txt)" >&2
+		exit 1
+	fi
+done
+
+py=/usr/bin/python3
+if ! "$py" -c 'import torch' 2>/dev/null; then
+	echo "run.sh: installing Debian's python3-torch (PyTorch on the same libtorch1.13)" >&2
+	sudo=()
+	[[ $(id -u) == 0 ]] || sudo=(sudo)
+	export DEBIAN_FRONTEND=noninteractive
+	install=("${sudo[@]}" apt-get install -y -q --no-install-recommends python3-torch)
+	"${install[@]}" >&2 || { "${sudo[@]}" apt-get update -q >&2 && "${install[@]}" >&2; }
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+build() {
+	(cd "$root" && go build -o "$work/pipeline" ./bench/pipeline && go build -o "$work/training" ./bench/training)
+}
+if ! build 2>"$work/build.log"; then
+	echo "run.sh: the Go build failed; running ./setup-libtorch.sh first" >&2
+	(cd "$root" && ./setup-libtorch.sh >&2) && build
+fi
+
+echo "run.sh: $mode run, $rounds round(s); unpacking the data ($(date +%T))" >&2
+imdb=$work/imdb
+"$py" "$here/subset.py" "$archive" "$imdb" "$train" "$test"
+pipedir=$imdb
+if [[ $pipe != "$train" ]]; then
+	pipedir=$work/pipe
+	"$py" "$here/subset.py" "$archive" "$pipedir" "$pipe" 0
+fi
+
+# Each run appends one JSON line to $work/KIND.jsonl.
+pipe_go() { OMP_NUM_THREADS=1 "$work/pipeline" -data "$pipedir" >>"$work/pipeline.jsonl"; }
+pipe_py() { OMP_NUM_THREADS=1 "$py" "$here/pipeline/pipeline.py" "$pipedir" >>"$work/pipeline.jsonl"; }
+# train_go and train_py KIND THREADS TASK ARGS...: TASK is classify or lm.
+train_go() {
+	local kind=$1 threads=$2 task=$3
+	shift 3
+	OMP_NUM_THREADS=$threads "$work/training" "$task" --threads "$threads" "$@" >>"$work/$kind.jsonl"
+}
+train_py() {
+	local kind=$1 threads=$2 script=$here/training/classify.py
+	[[ $3 == lm ]] && script=$here/training/charlm.py
+	shift 3
+	OMP_NUM_THREADS=$threads "$py" "$script" --threads "$threads" "$@" >>"$work/$kind.jsonl"
+}
+# alternate GO PY ARGS...: both, Go first in odd rounds.
+alternate() {
+	local go_run=$1 py_run=$2
+	shift 2
+	if ((round % 2)); then "$go_run" "$@" && "$py_run" "$@"; else "$py_run" "$@" && "$go_run" "$@"; fi
+}
+say() { echo "run.sh: $(date +%T) round $round of $rounds: $*" >&2; }
+
+date=$(date -u '+%Y-%m-%d %H:%M UTC')
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+OMP_NUM_THREADS=1 "$work/pipeline" -data "$pipedir" >/dev/null # warm-up: page cache
+OMP_NUM_THREADS=1 "$py" "$here/pipeline/pipeline.py" "$pipedir" >/dev/null
+for round in $(seq "$rounds"); do
+	say "data pipeline, $pipe reviews"
+	alternate pipe_go pipe_py
+	say "classifier, packed, $cores threads, $packed_batches batches"
+	alternate train_go train_py packed "$cores" classify --data "$imdb" --strategy packed --batches "$packed_batches"
+	say "classifier, padded, 1 thread"
+	alternate train_go train_py padded 1 classify --data "$imdb" --strategy padded
+	say "classifier, torchrnn's default (padded, bucketed), 1 thread"
+	train_go default 1 classify --data "$imdb" --strategy padded --bucket
+	say "character language model, 1 thread"
+	alternate train_go train_py lm 1 lm --text "$text" --chars "$chars" --sample "$sample"
+done
+
+cat >"$work/info.json" <<EOF
+{"mode": "$mode", "command": "$command", "date": "$date", "seconds": $SECONDS,
+ "load_before": "$load_before", "load_after": "$(cut -d' ' -f1-3 /proc/loadavg)",
+ "go": "$(go version | cut -d' ' -f3)", "reps": $rounds}
+EOF
+if [[ -n ${KEEP:-} ]]; then
+	mkdir -p "$KEEP" && cp "$work"/*.jsonl "$work/info.json" "$KEEP"/
+fi
+report=("$py" "$here/report.py" "$work")
+((write)) && report+=(--write "$root/BENCHMARKS.md")
+"${report[@]}"
