@@ -110,8 +110,10 @@ find_libtorch() {
 }
 
 detect() {
-  local h="$INCLUDE/torch/csrc/api/include/torch/version.h"
-  VERSION=$(sed -n 's/^#define TORCH_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\).*/\2/p' "$h" | paste -sd. -)
+  # libtorch 2.9+ moved the numbers to torch/headeronly/version.h.
+  local h="$INCLUDE/torch/csrc/api/include/torch/version.h" h2="$INCLUDE/torch/headeronly/version.h"
+  VERSION=$(cat "$h" $([ -f "$h2" ] && echo "$h2") |
+    sed -n 's/^#define TORCH_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\).*/\2/p' | paste -sd. -)
   [ -n "$VERSION" ] || die "cannot read the version from $h"
   # A libtorch built with the new C++ ABI exports std::__cxx11 names from c10.
   local c10

@@ -7,7 +7,8 @@
 #   steps (default: all, in this order):
 #     parity  the lstm fixture tests on CUDA (cuDNN, TF32 off; tolerances
 #             1e-4 outputs, 1e-3 gradients)
-#     lm      the default char-level LM on tiny shakespeare, then generation speed
+#     lm      the default char-level LM on tiny shakespeare (LM_FLAGS, default
+#             -epochs 20), then generation speed (cmd/generate -stats)
 #     imdb    the default IMDB classifier on the full dataset, then the same
 #             model in PyTorch on the same GPU (bench/gpu/imdb_ref.py)
 #     tests   go test ./... (CPU and CUDA builds share the tests)
@@ -75,8 +76,9 @@ def lines(p):
     return [json.loads(l) for l in open(p)] if os.path.exists(p) else []
 p = os.path.join(out, 'parity.txt')
 if os.path.exists(p):
-    t = open(p).read()
-    res['parity'] = {'pass': t.count('--- PASS'), 'fail': t.count('--- FAIL'), 'ok': 'parity exit 0' in t}
+    v = [l.split()[0] for l in open(p) if re.match(r'(PASS|FAIL|CRASH) ', l)]
+    res['parity'] = {k.lower(): v.count(k) for k in ('PASS', 'FAIL', 'CRASH')}
+    res['parity']['cases'] = [l.strip() for l in open(p) if re.match(r'(PASS|FAIL|CRASH) ', l)]
 lm = lines(os.path.join(out, 'lm_metrics.jsonl'))
 if lm:
     speeds = sorted(float(x) for x in open(os.path.join(work, 'gen_speed')))
@@ -118,18 +120,37 @@ for step in $STEPS; do
   say "step $step"
   case $step in
   parity)
-    TORCHRNN_TEST_DEVICE=$DEVICE go test -count=1 -v -run 'MatchesPyTorch' ./lstm >"$OUTDIR/parity.txt" 2>&1
-    echo "parity exit $?" >>"$OUTDIR/parity.txt"
-    grep -E '^(--- FAIL|FAIL|ok)' "$OUTDIR/parity.txt" | head -20
+    # One process per test, then per case of a test that crashes the
+    # process (a crash would hide every case after it).
+    go test -c -o "$WORK/lstm.test" ./lstm || die "go test -c ./lstm failed"
+    : >"$OUTDIR/parity.txt"
+    parity() { # name regex: one line PASS|FAIL|CRASH name, details to parity.txt
+      (cd lstm && TORCHRNN_TEST_DEVICE=$DEVICE "$WORK/lstm.test" -test.run "$2" -test.v >"$WORK/case.txt" 2>&1)
+      local rc=$? verdict=PASS
+      [ $rc = 0 ] || verdict=FAIL
+      grep -q '^--- FAIL\|^    --- FAIL\|^FAIL' "$WORK/case.txt" || [ $rc = 0 ] || verdict=CRASH
+      echo "$verdict $1" | tee -a "$OUTDIR/parity.txt"
+      [ $verdict = PASS ] || grep -v '^\[W' "$WORK/case.txt" | head -40 >>"$OUTDIR/parity.txt"
+    }
+    for top in $(cd lstm && "$WORK/lstm.test" -test.list 'MatchesPyTorch'); do
+      parity "$top" "^$top\$"
+      if grep -q "^CRASH $top\$" "$OUTDIR/parity.txt"; then
+        for leaf in $(cd lstm && TORCHRNN_TEST_DEVICE=cpu "$WORK/lstm.test" -test.run "^$top\$" -test.v 2>/dev/null |
+          sed -n 's/^=== RUN   \(.*\/.*\)/\1/p'); do
+          parity "$leaf" "^$(echo "$leaf" | sed 's|/|$/^|g')\$"
+        done
+      fi
+    done
     ;;
   lm)
     rm -rf "$WORK/runs/lm" "$WORK/gen_speed"
-    "$WORK/bin/train" -task lm -device "$DEVICE" $TRAIN_FLAGS -out "$WORK/runs/lm" </dev/null | tr '\r' '\n' | grep -v '^train  \|^valid  '
+    "$WORK/bin/train" -task lm -device "$DEVICE" ${LM_FLAGS:--epochs 20} $TRAIN_FLAGS -out "$WORK/runs/lm" </dev/null | tr '\r' '\n' | grep -v '^train  \|^valid  '
     cp "$WORK/runs/lm/metrics.jsonl" "$OUTDIR/lm_metrics.jsonl"
     for run in 1 2 3; do
-      G=$(now)
-      "$WORK/bin/generate" -run "$WORK/runs/lm" -device "$DEVICE" -len 2000 -seed "$run" >"$WORK/sample$run.txt"
-      echo "$(python3 -c "print(2000 / ($(now) - $G))")" >>"$WORK/gen_speed"
+      "$WORK/bin/generate" -run "$WORK/runs/lm" -device "$DEVICE" -len 5000 -seed "$run" -stats \
+        >"$WORK/sample$run.txt" 2>"$WORK/gen_stats.txt"
+      cat "$WORK/gen_stats.txt"
+      sed -n 's/.*: \([0-9]*\) tokens\/s.*/\1/p' "$WORK/gen_stats.txt" >>"$WORK/gen_speed"
     done
     head -c 600 "$WORK/sample1.txt"; echo
     ;;

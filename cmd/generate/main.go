@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"time"
 
 	"github.com/torchrnn/torchrnn/sample"
 	"github.com/torchrnn/torchrnn/train"
@@ -35,6 +36,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	samples := fs.Int("n", 1, "number of samples")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same text")
 	device := fs.String("device", "auto", "auto, cpu, cuda or cuda:N")
+	stats := fs.Bool("stats", false, "print the sampling speed (tokens/s, model load excluded) on stderr")
 	var o sample.Options
 	fs.Float64Var(&o.Temperature, "temperature", 0.8, "softmax temperature; 0: greedy")
 	fs.IntVar(&o.TopK, "top-k", 0, "sample among the k most likely tokens; 0: all")
@@ -70,6 +72,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "generate: warning:", w)
 	}
 	w := bufio.NewWriter(stdout)
+	start := time.Now()
 	for s := 0; s < *samples; s++ {
 		if s > 0 {
 			fmt.Fprintln(w, "\n----")
@@ -88,6 +91,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(w)
 	if err := w.Flush(); err != nil {
 		return fail(1, err)
+	}
+	if *stats {
+		secs := time.Since(start).Seconds()
+		tokens := *samples * (*n + len(ids))
+		fmt.Fprintf(stderr, "generate: %d tokens (prompt included) in %.2fs: %.0f tokens/s on %s\n", tokens, secs, float64(tokens)/secs, *device)
 	}
 	return 0
 }
