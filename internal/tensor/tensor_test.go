@@ -1,0 +1,39 @@
+package tensor
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/sugarme/gotch"
+)
+
+func TestFromDataRoundTrip(t *testing.T) {
+	runtime.LockOSThread()
+	ids, err := Int64([]int64{1, -2, 3, 1 << 40, 5, 6}, []int64{2, 3}, gotch.CPU)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(ids.MustSize(), ids.DType(), ids.Int64Values()); got != "[2 3] Int64 [1 -2 3 1099511627776 5 6]" {
+		t.Errorf("Int64: %s", got)
+	}
+	x, err := Float32([]float32{0.5, -1.25, 3}, []int64{3, 1}, gotch.CPU)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, err := Float32s(x)
+	if got := fmt.Sprint(x.MustSize(), x.DType(), vals, err); got != "[3 1] Float [0.5 -1.25 3] <nil>" {
+		t.Errorf("Float32: %s", got)
+	}
+	scalar, err := Float32([]float32{7}, nil, gotch.CPU)
+	if err != nil || len(scalar.MustSize()) != 0 || scalar.Float64Values()[0] != 7 {
+		t.Errorf("scalar: %v, %v", scalar, err)
+	}
+	empty, err := Int64(nil, []int64{0, 4}, gotch.CPU)
+	if err != nil || fmt.Sprint(empty.MustSize()) != "[0 4]" {
+		t.Errorf("empty: %v, %v", empty, err)
+	}
+	if _, err := Int64([]int64{1, 2}, []int64{3}, gotch.CPU); err == nil {
+		t.Error("2 values for shape [3]: no error")
+	}
+}
