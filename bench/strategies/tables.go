@@ -73,8 +73,8 @@ func strategyTables(b *strings.Builder, r results) {
 // each runtime setting, against the first, by wall and by CPU time.
 func gcTable(b *strings.Builder, paths []string) error {
 	b.WriteString("Runtime settings, padded path, one libtorch thread, max400 batches, whole steps; tokens per second " +
-		"of wall time and of CPU time (the trainer itself turns Go's collector off with a memory limit of the live " +
-		"heap + 256 MiB once its data is loaded):\n\n")
+		"of wall time and of CPU time (the trainer runs with Go's default collector settings; cmd/generate " +
+		"raises GOGC to 800 while sampling):\n\n")
 	b.WriteString("| setting | tokens/s | vs first | tokens/CPU-s | vs first |\n|---|---:|---:|---:|---:|\n")
 	var base, baseCPU float64
 	for _, path := range paths {
