@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -145,4 +146,13 @@ func build[M any](t *testing.T, mk func() M) (m M) {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// lockThread keeps the test on one OS thread (libtorch's grad mode and
+// gotch's last error are per thread) and hands the thread back when the test
+// ends: a goroutine that exits locked ends its thread, and libtorch keeps
+// CUDA state per thread.
+func lockThread(t *testing.T) {
+	runtime.LockOSThread()
+	t.Cleanup(runtime.UnlockOSThread)
 }

@@ -2,14 +2,13 @@ package lstm
 
 import (
 	"fmt"
-	"runtime"
 	"testing"
 
 	"github.com/torchrnn/torchrnn/internal/fixture"
 )
 
 func TestEmbeddingMatchesPyTorch(t *testing.T) {
-	runtime.LockOSThread()
+	lockThread(t)
 	f := load(t, fixture.EmbeddingFileName, fixture.LoadEmbedding)
 	p := &Params{Device: device(t)}
 	e := build(t, func() *Embedding { return newEmbedding(p, "emb", int64(f.V), int64(f.E), f.PaddingIdx) })
@@ -37,7 +36,7 @@ func TestClassifierMatchesPyTorch(t *testing.T) {
 	for _, c := range f.Cases {
 		for _, strategy := range []Strategy{Packed, Padded} {
 			t.Run(c.Name+"/"+string(strategy), func(t *testing.T) {
-				runtime.LockOSThread()
+				lockThread(t)
 				classes := c.NOut
 				if classes == 1 {
 					classes = 2
@@ -76,7 +75,7 @@ func TestLMMatchesPyTorch(t *testing.T) {
 	f := load(t, fixture.LMFileName, fixture.LoadLM)
 	for _, c := range f.Cases {
 		t.Run(c.Name, func(t *testing.T) {
-			runtime.LockOSThread()
+			lockThread(t)
 			m, err := NewLM(Config{Vocab: c.V, Embed: c.E, Hidden: c.H, Layers: c.Layers, Cell: Cell(c.Cell), Tie: c.Tie}, device(t))
 			if err != nil {
 				t.Fatal(err)

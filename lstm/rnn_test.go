@@ -1,7 +1,6 @@
 package lstm
 
 import (
-	"runtime"
 	"testing"
 
 	"github.com/sugarme/gotch/ts"
@@ -23,7 +22,7 @@ func TestRNNMatchesPyTorch(t *testing.T) {
 }
 
 func testRNNCase(t *testing.T, c fixture.RNNCase, strategy Strategy) {
-	runtime.LockOSThread()
+	lockThread(t)
 	p := &Params{Device: device(t)}
 	r := build(t, func() *RNN {
 		return newRNN(p, "", Cell(c.Cell), int64(c.InputSize), int64(c.Hidden), int64(c.Layers), c.Bidirectional, 0)
