@@ -21,7 +21,10 @@ const (
 	// Padded runs the fast padded kernel and reads each sequence's outputs
 	// and final state at its own length; a reverse direction runs on each
 	// sequence reversed within its own length. Outputs and final H equal the
-	// packed ones; an LSTM's final C is step T's when lengths differ.
+	// packed ones; an LSTM's final C may come from a step past a sequence's
+	// length (the last step of its padded run) when lengths differ. A batch
+	// whose lengths differ widely runs as groups of similar lengths, each
+	// padded to its own longest (lengthGroups).
 	// On this CPU it is 5-10x faster than Packed (see BENCHMARKS.md).
 	Padded Strategy = "padded"
 )
@@ -131,7 +134,7 @@ func (r *RNN) Forward(x *ts.Tensor, lengths []int64, h0 State, train bool) (out 
 	if r.strategy(x.MustDevice()) == Packed {
 		out, hn = r.packed(x, lengths, h0, train)
 	} else {
-		out, hn = r.paddedExact(x, lengths, h0, train)
+		out, hn = r.paddedSplit(x, lengths, h0, train)
 	}
 	return out, hn, nil
 }
