@@ -218,8 +218,8 @@ func benchStrategy(b *testing.B, maxLen int, bucket bool, strategy Strategy, thr
 	b.ReportMetric(100*float64(slots-done)/float64(slots), "pad-%")
 }
 
-// TestMemoryLevelsOff trains the trainer's default IMDB classifier
-// (embedding 64, LSTM 128, head 64; batch 32, reviews cut at 400 tokens
+// TestMemoryLevelsOff trains an IMDB classifier (the trainer's first default:
+// embedding 64, LSTM 128, head 64; batch 32, reviews cut at 400 tokens
 // and bucketed, Adam 2e-3, clip 5, padded, one thread) for 2,000 steps and
 // checks that resident memory after step 2,000 is within 10% of that after
 // step 200. It takes minutes, so it runs only with TORCHRNN_LONG=1:

@@ -165,7 +165,7 @@ func memTable(b *strings.Builder, path string) error {
 	if len(runs) == 0 {
 		return fmt.Errorf("%s: no \"step N rss X MiB go heap Y MiB\" lines", path)
 	}
-	b.WriteString("Memory of 2,000 training steps of the trainer's default IMDB classifier (embedding 64, LSTM 128, " +
+	b.WriteString("Memory of 2,000 training steps of an IMDB classifier (the trainer's first default: embedding 64, LSTM 128, " +
 		"head 64; batch 32, reviews cut at 400 tokens and bucketed, vocabulary 47,042, Adam 2e-3, clip 5; padded, " +
 		"one thread, default GOGC), resident set (VmRSS) in MiB, Go heap in brackets; target: at most 10% growth " +
 		"from step 200 to step 2,000.\n\n")
