@@ -15,6 +15,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 reps=${1:-7}
+python=${PYTHON:-/usr/bin/python3} # Debian's, with python3-torch
 areps=${2:-3}
 data=${TORCHRNN_DATA:-$root/../shared/data}
 archive=$data/imdb/aclImdb_v1.tar.xz
@@ -36,16 +37,16 @@ acl=$work/aclImdb
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 "$work/pipeline" -data "$acl" >/dev/null # warm-up: page cache, binary
-python3 "$here/pipeline.py" "$acl" >/dev/null
+"$python" "$here/pipeline.py" "$acl" >/dev/null
 for _ in $(seq "$reps"); do
 	"$work/pipeline" -data "$acl"
-	python3 "$here/pipeline.py" "$acl"
+	"$python" "$here/pipeline.py" "$acl"
 done >"$work/folder.jsonl"
 for _ in $(seq "$areps"); do
 	"$work/pipeline" -data "$archive"
-	python3 "$here/pipeline.py" "$archive"
+	"$python" "$here/pipeline.py" "$archive"
 done >"$work/archive.jsonl"
 
 python3 "$here/table.py" "$work/folder.jsonl" "$work/archive.jsonl" \
-	"$(go version | cut -d' ' -f3)" "$(python3 --version | cut -d' ' -f2)" \
+	"$(go version | cut -d' ' -f3)" "$("$python" --version | cut -d' ' -f2)" \
 	"$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
