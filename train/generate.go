@@ -22,6 +22,14 @@ type Generator struct {
 	device gotch.Device
 }
 
+// NewGenerator samples from a model in memory, whose tokens are v's at
+// level ("char" or "word"); LoadGenerator reads one from a run folder.
+func NewGenerator(m *lstm.LM, v *vocab.Vocab, level string, device gotch.Device) *Generator {
+	info := &RunInfo{Task: "lm", Model: m.Config}
+	info.Train.Level = level
+	return &Generator{Info: info, Model: m, vocab: v, device: device}
+}
+
 // LoadGenerator reads a run folder: config.json, vocab.txt and model.pt.
 func LoadGenerator(dir string, device gotch.Device) (*Generator, error) {
 	run, info, err := OpenFolder(dir)

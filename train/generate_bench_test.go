@@ -26,8 +26,7 @@ func BenchmarkGenerate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := DefaultConfig("lm")
-	g := &Generator{Info: &RunInfo{Task: "lm", Model: m.Config, Train: cfg}, Model: m, vocab: v, device: gotch.CPU}
+	g := NewGenerator(m, v, "char", gotch.CPU)
 	prompt, _, err := g.Encode("ROMEO:")
 	if err != nil {
 		b.Fatal(err)

@@ -104,24 +104,38 @@ func (m *languageModel) pass(ctx context.Context, name string, epoch int, stream
 // step runs one window x, y [B, L] from state and returns the mean loss and
 // the state after the window, detached.
 func (m *languageModel) step(x, y []int64, B, L int, state lstm.State, train bool) (loss float64, next lstm.State, err error) {
+	var opt *optim.Optimizer
+	if train {
+		opt = m.opt
+	}
+	return WindowStep(m.model, opt, m.cfg.Clip, m.device, x, y, B, L, state)
+}
+
+// WindowStep is the language-model trainer's step over one window of
+// truncated backpropagation: x, y [B, L] (targets shifted by one) from
+// state, forward and loss, and with an optimizer backward, gradient
+// clipping to clip (when positive) and an optimizer step; without one, no
+// gradients at all. It returns the window's mean loss and the state after
+// it, cut from the graph for the next window.
+func WindowStep(model *lstm.LM, opt *optim.Optimizer, clip float64, device gotch.Device, x, y []int64, B, L int, state lstm.State) (loss float64, next lstm.State, err error) {
 	defer tensor.Catch(&err, "train: window")
 	var s tensor.Scope
 	defer s.Free()
 	run := func() {
-		xt := s.M(tensor.Int64(x, []int64{int64(B), int64(L)}, m.device))
-		yt := s.M(tensor.Int64(y, []int64{int64(B), int64(L)}, m.device))
-		logits, after, err := m.model.Forward(xt, state, train) // [B, L] -> [B, L, V]
+		xt := s.M(tensor.Int64(x, []int64{int64(B), int64(L)}, device))
+		yt := s.M(tensor.Int64(y, []int64{int64(B), int64(L)}, device))
+		logits, after, err := model.Forward(xt, state, opt != nil) // [B, L] -> [B, L, V]
 		tensor.Check(err)
 		s.T(logits)
 		defer after.Drop()
-		l := s.M(m.model.Loss(logits, yt))
-		if train {
-			update(l, m.opt, m.model.Params, m.cfg.Clip)
+		l := s.M(model.Loss(logits, yt))
+		if opt != nil {
+			update(l, opt, model.Params, clip)
 		}
 		loss = tensor.Val(l.Float64Value([]int64{}))
 		next = tensor.Val(after.Detach())
 	}
-	if train {
+	if opt != nil {
 		run()
 	} else {
 		tensor.NoGrad(run)

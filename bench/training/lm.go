@@ -9,10 +9,10 @@ import (
 
 	"github.com/sugarme/gotch"
 	"github.com/torchrnn/torchrnn/internal/libtorch"
-	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/optim"
 	"github.com/torchrnn/torchrnn/seq"
+	trainer "github.com/torchrnn/torchrnn/train"
 	"github.com/torchrnn/torchrnn/vocab"
 )
 
@@ -90,11 +90,11 @@ func languageModel(args []string) (Result, error) {
 	if err != nil {
 		return r, err
 	}
-	opt, params, err := adam(m.Params, cfg.LR)
+	opt, _, err := adam(m.Params, cfg.LR)
 	if err != nil {
 		return r, err
 	}
-	run := &lmRun{model: m, opt: opt, params: params, clip: cfg.Clip}
+	run := &lmRun{model: m, opt: opt, clip: cfg.Clip}
 	tr, err := run.pass(ids[:nTrain], cfg, true)
 	if err != nil {
 		return r, err
@@ -104,7 +104,7 @@ func languageModel(args []string) (Result, error) {
 		return r, err
 	}
 	clock := startClock()
-	if err := run.generate(prompt, cfg); err != nil {
+	if err := run.generate(prompt, v, cfg); err != nil {
 		return r, err
 	}
 	var sampling phase
@@ -151,7 +151,6 @@ func encodePrompt(v *vocab.Vocab, prompt string) ([]int64, error) {
 type lmRun struct {
 	model  *lstm.LM
 	opt    *optim.Optimizer
-	params []optim.Param
 	clip   float64
 }
 
@@ -187,36 +186,14 @@ func (m *lmRun) pass(stream []int64, cfg lmConfig, train bool) (p phase, err err
 	return p, nil
 }
 
-// step runs one window from state: forward, loss, and when training
-// backward, clipping and an Adam step. It returns the mean loss and the
-// state after the window, cut from the graph.
-func (m *lmRun) step(x, y []int64, B, L int, state lstm.State, train bool) (loss float64, next lstm.State, err error) {
-	defer tensor.Catch(&err, "window")
-	var s tensor.Scope
-	defer s.Free()
-	run := func() {
-		xt := s.M(tensor.Int64(x, []int64{int64(B), int64(L)}, gotch.CPU))
-		yt := s.M(tensor.Int64(y, []int64{int64(B), int64(L)}, gotch.CPU))
-		logits, after, err := m.model.Forward(xt, state, train) // [B, L] -> [B, L, V]
-		tensor.Check(err)
-		s.T(logits)
-		defer after.Drop()
-		l := s.M(m.model.Loss(logits, yt))
-		if train {
-			m.opt.ZeroGrad()
-			tensor.Check(l.Backward())
-			if m.clip > 0 {
-				tensor.Val(optim.ClipGradNorm(m.params, m.clip))
-			}
-			tensor.Check(m.opt.Step())
-		}
-		loss = tensor.Val(l.Float64Value([]int64{}))
-		next = tensor.Val(after.Detach())
-	}
+// step runs one window from state with the trainer's own step
+// (train.WindowStep): forward, loss, and when training backward, clipping
+// and an Adam step. It returns the mean loss and the state after the
+// window, cut from the graph.
+func (m *lmRun) step(x, y []int64, B, L int, state lstm.State, train bool) (float64, lstm.State, error) {
+	var opt *optim.Optimizer
 	if train {
-		run()
-	} else {
-		tensor.NoGrad(run)
+		opt = m.opt
 	}
-	return loss, next, nil
+	return trainer.WindowStep(m.model, opt, m.clip, gotch.CPU, x, y, B, L, state)
 }
