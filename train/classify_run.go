@@ -26,17 +26,21 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, prev *res
 		return UsageError{err}
 	}
 	tok := tokenizer(cfg.Tokenizer)
+	docs := vocab.TokenizeAll(data.train.Texts(), tok)
 	var v *vocab.Vocab
+	var ids [][]int64
 	if prev != nil {
 		if v, err = vocab.Load(prev.run.Path(prev.info.Vocab)); err != nil {
 			return err
 		}
+		ids = v.EncodeAll(docs)
 	} else {
-		counts := vocab.Count(data.train.Texts(), tok)
-		v = vocab.New(counts, vocab.Options{MinFreq: cfg.MinFreq, MaxSize: cfg.MaxVocab})
+		counts := vocab.CountIndexed(docs) // encoding then skips a second lookup per token
+		v = vocab.New(counts.Counter, vocab.Options{MinFreq: cfg.MinFreq, MaxSize: cfg.MaxVocab})
+		ids = v.EncodeIndexed(counts)
 	}
 	c := &classifier{cfg: cfg, device: dev, out: out, pad: newPadding(cfg),
-		train: encode(v, tok, data.train, cfg.MaxLen),
+		train: withLabels(ids, data.train, cfg.MaxLen),
 		valid: encode(v, tok, data.valid, cfg.MaxLen),
 		test:  encode(v, tok, data.test, cfg.MaxLen)}
 	fmt.Fprintf(out, "data: %d train, %d valid, %d test examples, %d classes %v, vocabulary %d; read in %s\n",

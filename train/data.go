@@ -84,8 +84,13 @@ type encoded struct {
 }
 
 func encode(v *vocab.Vocab, tok vocab.Tokenizer, ds *imdb.Dataset, maxLen int) encoded {
-	docs := vocab.TokenizeAll(ds.Texts(), tok)
-	e := encoded{ids: v.EncodeAll(docs), labels: make([]int64, ds.Len()), lengths: make([]int, ds.Len())}
+	return withLabels(v.EncodeAll(vocab.TokenizeAll(ds.Texts(), tok)), ds, maxLen)
+}
+
+// withLabels pairs the ids of ds's texts with its labels and their
+// lengths after truncation to maxLen.
+func withLabels(ids [][]int64, ds *imdb.Dataset, maxLen int) encoded {
+	e := encoded{ids: ids, labels: make([]int64, ds.Len()), lengths: make([]int, ds.Len())}
 	for i, ex := range ds.Examples {
 		e.labels[i] = int64(ex.Label)
 		e.lengths[i] = len(e.ids[i])

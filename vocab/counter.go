@@ -110,13 +110,9 @@ const minChunk = 256
 // countChunks counts documents 0..n-1 with add, in contiguous chunks that
 // the goroutines take in turn, and merges the chunk counts in order.
 func countChunks(n int, add func(c *Counter, i int)) *Counter {
-	workers := min(runtime.GOMAXPROCS(0), max(1, n/minChunk))
-	chunks := workers
-	if workers > 1 {
-		chunks = 2 * workers // so a descheduled goroutine does not stall the rest
-	}
+	chunks := chunkCount(n)
 	parts := make([]*Counter, chunks)
-	forChunks(chunks, workers, func(k int) {
+	forChunks(chunks, workersFor(n), func(k int) {
 		c := &Counter{index: make(map[string]int, min(n/chunks*8, 1<<16))} // skip early map growth
 		for i := n * k / chunks; i < n*(k+1)/chunks; i++ {
 			add(c, i)
@@ -129,12 +125,23 @@ func countChunks(n int, add func(c *Counter, i int)) *Counter {
 	return parts[0]
 }
 
+// workersFor is how many goroutines share n documents: one per core, and
+// no more than one per minChunk documents.
+func workersFor(n int) int { return min(runtime.GOMAXPROCS(0), max(1, n/minChunk)) }
+
+// chunkCount is how many contiguous chunks n documents are counted in.
+func chunkCount(n int) int {
+	if w := workersFor(n); w > 1 {
+		return 2 * w // so a descheduled goroutine does not stall the rest
+	}
+	return 1
+}
+
 // parallelFor calls f(i) for i in [0, n) on one goroutine per core, in
 // chunks of 64 that the goroutines take in turn.
 func parallelFor(n int, f func(i int)) {
 	const chunk = 64
-	workers := min(runtime.GOMAXPROCS(0), max(1, n/minChunk))
-	forChunks((n+chunk-1)/chunk, workers, func(k int) {
+	forChunks((n+chunk-1)/chunk, workersFor(n), func(k int) {
 		for i := k * chunk; i < min(n, (k+1)*chunk); i++ {
 			f(i)
 		}

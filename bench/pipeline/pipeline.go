@@ -90,11 +90,11 @@ func run(data string) (Timing, error) {
 	lap("read", &t.Read)
 	docs := vocab.TokenizeAll(d.Texts(), vocab.IMDB)
 	lap("tokenize", &t.Tokenize)
-	counts := vocab.CountTokens(docs)
+	counts := vocab.CountIndexed(docs) // as cmd/train counts
 	lap("count", &t.Count)
-	v := vocab.New(counts, vocab.Options{})
+	v := vocab.New(counts.Counter, vocab.Options{})
 	lap("sort", &t.Sort)
-	ids := v.EncodeAll(docs)
+	ids := v.EncodeIndexed(counts)
 	lap("encode", &t.Encode)
 	if err := collate(ids, d.LabelIDs()); err != nil {
 		return t, err

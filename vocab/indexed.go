@@ -1,0 +1,97 @@
+package vocab
+
+import "strings"
+
+// Indexed is a Counter that also keeps every document as the first-seen
+// positions of its tokens, so that a vocabulary built from the counts
+// encodes the documents with one slice lookup per token instead of a
+// second string-map lookup (EncodeIndexed).
+type Indexed struct {
+	*Counter
+	docs [][]int32 // per document, each token's position in Counter's order
+}
+
+// CountIndexed counts tokenized documents like CountTokens, in parallel
+// chunks merged in order, and indexes them.
+func CountIndexed(docs [][]string) *Indexed {
+	chunks := chunkCount(len(docs))
+	parts := make([]*Counter, chunks)
+	pos := make([][]int32, len(docs))
+	forChunks(chunks, workersFor(len(docs)), func(k int) {
+		c := &Counter{index: make(map[string]int, min(len(docs)/chunks*8, 1<<16))}
+		for i := len(docs) * k / chunks; i < len(docs)*(k+1)/chunks; i++ {
+			pos[i] = c.addIndexed(docs[i])
+		}
+		parts[k] = c
+	})
+	// Merge in order; a chunk's local positions map to the merged ones.
+	remaps := make([][]int32, chunks)
+	for k, p := range parts[1:] {
+		remaps[k+1] = parts[0].mergeRemap(p)
+	}
+	forChunks(chunks, workersFor(len(docs)), func(k int) {
+		if remap := remaps[k]; remap != nil {
+			for i := len(docs) * k / chunks; i < len(docs)*(k+1)/chunks; i++ {
+				for j, p := range pos[i] {
+					pos[i][j] = remap[p]
+				}
+			}
+		}
+	})
+	return &Indexed{Counter: parts[0], docs: pos}
+}
+
+// addIndexed counts tokens, in order, and returns their positions.
+func (c *Counter) addIndexed(tokens []string) []int32 {
+	out := make([]int32, len(tokens))
+	for j, t := range tokens {
+		i, ok := c.index[t]
+		if ok {
+			c.counts[i]++
+		} else {
+			t = strings.Clone(t) // do not pin the caller's text
+			i = len(c.tokens)
+			c.index[t] = i
+			c.tokens = append(c.tokens, t)
+			c.counts = append(c.counts, 1)
+		}
+		out[j] = int32(i)
+	}
+	return out
+}
+
+// mergeRemap merges o into c as Merge does and returns, for each of o's
+// positions, the token's position in c.
+func (c *Counter) mergeRemap(o *Counter) []int32 {
+	remap := make([]int32, len(o.tokens))
+	for j, t := range o.tokens {
+		i, ok := c.index[t]
+		if ok {
+			c.counts[i] += o.counts[j]
+		} else {
+			i = len(c.tokens)
+			c.index[t] = i
+			c.tokens = append(c.tokens, t)
+			c.counts = append(c.counts, o.counts[j])
+		}
+		remap[j] = int32(i)
+	}
+	return remap
+}
+
+// EncodeIndexed encodes the documents x counted, in parallel: each distinct
+// token is looked up in v once. v need not come from x's counts (tokens it
+// lacks become UnkID).
+func (v *Vocab) EncodeIndexed(x *Indexed) [][]int64 {
+	ids := make([]int64, len(x.tokens))
+	parallelFor(len(ids), func(i int) { ids[i] = v.ID(x.tokens[i]) })
+	out := make([][]int64, len(x.docs))
+	parallelFor(len(out), func(i int) {
+		doc := make([]int64, len(x.docs[i]))
+		for j, p := range x.docs[i] {
+			doc[j] = ids[p]
+		}
+		out[i] = doc
+	})
+	return out
+}

@@ -1,0 +1,38 @@
+package vocab
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"runtime"
+	"testing"
+)
+
+// CountIndexed counts as CountTokens does and EncodeIndexed encodes as
+// EncodeAll does, over enough documents for several parallel chunks.
+func TestIndexedMatchesCountAndEncode(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4)) // 8 chunks whatever the machine
+	rng := rand.New(rand.NewPCG(1, 2))
+	zipf := rand.NewZipf(rng, 1.2, 1, 5000)
+	docs := make([][]string, 3000)
+	for i := range docs {
+		doc := make([]string, rng.IntN(40))
+		for j := range doc {
+			doc[j] = fmt.Sprintf("w%d", zipf.Uint64())
+		}
+		docs[i] = doc
+	}
+	want, got := CountTokens(docs), CountIndexed(docs)
+	if !reflect.DeepEqual(got.Ordered(), want.Ordered()) {
+		t.Fatalf("CountIndexed: %d tokens, CountTokens %d, or a different order or count", got.Len(), want.Len())
+	}
+	for _, opt := range []Options{{}, {MinFreq: 3}, {MaxSize: 100, EOS: true}} {
+		v := New(want, opt)
+		if e, g := v.EncodeAll(docs), v.EncodeIndexed(got); !reflect.DeepEqual(g, e) {
+			t.Errorf("%+v: EncodeIndexed differs from EncodeAll", opt)
+		}
+	}
+	if e := New(nil, Options{}).EncodeIndexed(CountIndexed(nil)); len(e) != 0 {
+		t.Errorf("no documents: %v", e)
+	}
+}
