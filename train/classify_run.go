@@ -26,21 +26,21 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, prev *res
 		return UsageError{err}
 	}
 	tok := tokenizer(cfg.Tokenizer)
-	docs := vocab.TokenizeAll(data.train.Texts(), tok)
 	var v *vocab.Vocab
-	var ids [][]int64
+	var train encoded
 	if prev != nil {
 		if v, err = vocab.Load(prev.run.Path(prev.info.Vocab)); err != nil {
 			return err
 		}
-		ids = v.EncodeAll(docs)
+		train = encode(v, tok, data.train, cfg.MaxLen)
 	} else {
-		counts := vocab.CountIndexed(docs) // encoding then skips a second lookup per token
+		// One pass tokenizes and counts; encoding is then a slice lookup.
+		counts := vocab.CountTexts(data.train.Texts(), tok)
 		v = vocab.New(counts.Counter, vocab.Options{MinFreq: cfg.MinFreq, MaxSize: cfg.MaxVocab})
-		ids = v.EncodeIndexed(counts)
+		train = withLabels(v.EncodeIndexed(counts), data.train, cfg.MaxLen)
 	}
 	c := &classifier{cfg: cfg, device: dev, out: out, pad: newPadding(cfg),
-		train: withLabels(ids, data.train, cfg.MaxLen),
+		train: train,
 		valid: encode(v, tok, data.valid, cfg.MaxLen),
 		test:  encode(v, tok, data.test, cfg.MaxLen)}
 	fmt.Fprintf(out, "data: %d train, %d valid, %d test examples, %d classes %v, vocabulary %d; read in %s\n",

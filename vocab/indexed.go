@@ -14,13 +14,18 @@ type Indexed struct {
 // CountIndexed counts tokenized documents like CountTokens, in parallel
 // chunks merged in order, and indexes them.
 func CountIndexed(docs [][]string) *Indexed {
-	chunks := chunkCount(len(docs))
+	return countIndexed(len(docs), func(i int) []string { return docs[i] })
+}
+
+// countIndexed counts and indexes documents 0..n-1, whose tokens doc gives.
+func countIndexed(n int, doc func(i int) []string) *Indexed {
+	chunks := chunkCount(n)
 	parts := make([]*Counter, chunks)
-	pos := make([][]int32, len(docs))
-	forChunks(chunks, workersFor(len(docs)), func(k int) {
-		c := &Counter{index: make(map[string]int, min(len(docs)/chunks*8, 1<<16))}
-		for i := len(docs) * k / chunks; i < len(docs)*(k+1)/chunks; i++ {
-			pos[i] = c.addIndexed(docs[i])
+	pos := make([][]int32, n)
+	forChunks(chunks, workersFor(n), func(k int) {
+		c := &Counter{index: make(map[string]int, min(n/chunks*8, 1<<16))}
+		for i := n * k / chunks; i < n*(k+1)/chunks; i++ {
+			pos[i] = c.addIndexed(doc(i))
 		}
 		parts[k] = c
 	})
@@ -29,9 +34,9 @@ func CountIndexed(docs [][]string) *Indexed {
 	for k, p := range parts[1:] {
 		remaps[k+1] = parts[0].mergeRemap(p)
 	}
-	forChunks(chunks, workersFor(len(docs)), func(k int) {
+	forChunks(chunks, workersFor(n), func(k int) {
 		if remap := remaps[k]; remap != nil {
-			for i := len(docs) * k / chunks; i < len(docs)*(k+1)/chunks; i++ {
+			for i := n * k / chunks; i < n*(k+1)/chunks; i++ {
 				for j, p := range pos[i] {
 					pos[i][j] = remap[p]
 				}
@@ -94,4 +99,13 @@ func (v *Vocab) EncodeIndexed(x *Indexed) [][]int64 {
 		out[i] = doc
 	})
 	return out
+}
+
+// CountTexts tokenizes texts with tok, counts and indexes the tokens in
+// one pass over each text, in parallel chunks merged in order: the token
+// lists are dropped as soon as they are counted, so that their memory is
+// reused rather than kept (CountIndexed(TokenizeAll(texts, tok)) gives the
+// same result).
+func CountTexts(texts []string, tok Tokenizer) *Indexed {
+	return countIndexed(len(texts), func(i int) []string { return tok(texts[i]) })
 }

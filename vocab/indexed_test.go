@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -34,5 +35,23 @@ func TestIndexedMatchesCountAndEncode(t *testing.T) {
 	}
 	if e := New(nil, Options{}).EncodeIndexed(CountIndexed(nil)); len(e) != 0 {
 		t.Errorf("no documents: %v", e)
+	}
+}
+
+func TestCountTextsMatchesTokenizeThenCount(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	rng := rand.New(rand.NewPCG(3, 4))
+	texts := make([]string, 2000)
+	for i := range texts {
+		for range rng.IntN(30) {
+			texts[i] += fmt.Sprintf("W%d ", rng.IntN(300))
+		}
+	}
+	want, got := CountIndexed(TokenizeAll(texts, Whitespace)), CountTexts(texts, Whitespace)
+	if !reflect.DeepEqual(got.Ordered(), want.Ordered()) || !reflect.DeepEqual(got.docs, want.docs) {
+		t.Fatal("CountTexts differs from CountIndexed(TokenizeAll)")
+	}
+	if got.Len() == 0 || got.Ordered()[0].Token != strings.ToLower(got.Ordered()[0].Token) {
+		t.Errorf("tokens not lower-cased by the tokenizer: %v", got.Ordered()[:1])
 	}
 }
