@@ -149,9 +149,9 @@ func encodePrompt(v *vocab.Vocab, prompt string) ([]int64, error) {
 
 // lmRun trains, evaluates and samples one model.
 type lmRun struct {
-	model  *lstm.LM
-	opt    *optim.Optimizer
-	clip   float64
+	model *lstm.LM
+	opt   *optim.Optimizer
+	clip  float64
 }
 
 // pass runs stream as cfg.Batch rows in BPTT windows, carrying the state
