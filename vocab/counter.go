@@ -23,36 +23,38 @@ func NewCounter() *Counter {
 
 // Add counts tokens, in order.
 func (c *Counter) Add(tokens []string) {
-	if c.index == nil {
-		c.index = make(map[string]int)
-	}
 	for _, t := range tokens {
-		if i, ok := c.index[t]; ok {
-			c.counts[i]++
-			continue
-		}
-		t = strings.Clone(t) // do not pin the caller's text
-		c.index[t] = len(c.tokens)
-		c.tokens = append(c.tokens, t)
-		c.counts = append(c.counts, 1)
+		c.see(t, 1, true)
 	}
 }
 
 // Merge adds the counts of o, which must have counted text that comes
 // after the text c counted: tokens new to c keep o's first-seen order.
 func (c *Counter) Merge(o *Counter) {
-	if c.index == nil {
-		c.index = make(map[string]int, len(o.tokens))
-	}
 	for j, t := range o.tokens {
-		if i, ok := c.index[t]; ok {
-			c.counts[i] += o.counts[j]
-			continue
-		}
-		c.index[t] = len(c.tokens)
-		c.tokens = append(c.tokens, t)
-		c.counts = append(c.counts, o.counts[j])
+		c.see(t, o.counts[j], false)
 	}
+}
+
+// see counts tok n more times and returns its position in first-seen
+// order. A new token is cloned when clone is set, so as not to pin the
+// caller's text.
+func (c *Counter) see(tok string, n int, clone bool) int {
+	if i, ok := c.index[tok]; ok {
+		c.counts[i] += n
+		return i
+	}
+	if c.index == nil {
+		c.index = make(map[string]int)
+	}
+	if clone {
+		tok = strings.Clone(tok)
+	}
+	i := len(c.tokens)
+	c.index[tok] = i
+	c.tokens = append(c.tokens, tok)
+	c.counts = append(c.counts, n)
+	return i
 }
 
 // Count returns how many times tok was seen.

@@ -1,7 +1,5 @@
 package vocab
 
-import "strings"
-
 // Indexed is a Counter that also keeps every document as the first-seen
 // positions of its tokens, so that a vocabulary built from the counts
 // encodes the documents with one slice lookup per token instead of a
@@ -50,17 +48,7 @@ func countIndexed(n int, doc func(i int) []string) *Indexed {
 func (c *Counter) addIndexed(tokens []string) []int32 {
 	out := make([]int32, len(tokens))
 	for j, t := range tokens {
-		i, ok := c.index[t]
-		if ok {
-			c.counts[i]++
-		} else {
-			t = strings.Clone(t) // do not pin the caller's text
-			i = len(c.tokens)
-			c.index[t] = i
-			c.tokens = append(c.tokens, t)
-			c.counts = append(c.counts, 1)
-		}
-		out[j] = int32(i)
+		out[j] = int32(c.see(t, 1, true))
 	}
 	return out
 }
@@ -70,16 +58,7 @@ func (c *Counter) addIndexed(tokens []string) []int32 {
 func (c *Counter) mergeRemap(o *Counter) []int32 {
 	remap := make([]int32, len(o.tokens))
 	for j, t := range o.tokens {
-		i, ok := c.index[t]
-		if ok {
-			c.counts[i] += o.counts[j]
-		} else {
-			i = len(c.tokens)
-			c.index[t] = i
-			c.tokens = append(c.tokens, t)
-			c.counts = append(c.counts, o.counts[j])
-		}
-		remap[j] = int32(i)
+		remap[j] = int32(c.see(t, o.counts[j], false))
 	}
 	return remap
 }
