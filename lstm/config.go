@@ -28,6 +28,19 @@ const (
 	GRU Cell = "gru"
 )
 
+// cudnnMode is cuDNN's number for the cell (cudnnRNNMode_t).
+func (c Cell) cudnnMode() int64 {
+	switch c {
+	case RNNReLU:
+		return 0
+	case RNNTanh:
+		return 1
+	case LSTM:
+		return 2
+	}
+	return 3 // GRU
+}
+
 // gates is how many blocks of hidden rows the cell's weight matrices stack.
 func (c Cell) gates() int64 {
 	switch c {

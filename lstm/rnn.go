@@ -92,6 +92,9 @@ func newRNN(p *Params, prefix string, cell Cell, input, hidden, layers int64, bi
 				p.uniform(prefix+"bias_hh"+suffix, []int64{rows}, bound))
 		}
 	}
+	if p.Device.IsCuda() {
+		tensor.Check(tensor.FlattenRNNWeights(r.weights, 4, input, r.Cell.cudnnMode(), hidden, layers, bidirectional))
+	}
 	return r
 }
 

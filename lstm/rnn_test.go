@@ -96,3 +96,42 @@ func testRNNCase(t *testing.T, c fixture.RNNCase, strategy Strategy) {
 		x.MustDrop()
 	}
 }
+
+// TestRNNWeightsFlatOnCUDA checks that on CUDA a stack's weights are views
+// of one buffer, each right after the one before, as cuDNN wants them (so
+// it neither copies nor warns on every call), and stay so through a load.
+// Run it with TORCHRNN_TEST_DEVICE=cuda; on the CPU there is nothing to flatten.
+func TestRNNWeightsFlatOnCUDA(t *testing.T) {
+	dev := device(t)
+	if !dev.IsCuda() {
+		t.Skip("CPU: weights are not flattened (TORCHRNN_TEST_DEVICE=cuda runs this)")
+	}
+	lockThread(t)
+	for _, cell := range []Cell{RNNTanh, LSTM, GRU} {
+		p := NewParams(dev)
+		r, err := NewRNN(p, "", cell, 5, 7, 2, true, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := t.TempDir() + "/w.ot"
+		if err := p.Save(path); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Load(path); err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < len(r.weights); i++ {
+			prev, err := r.weights[i-1].DataPtr()
+			if err != nil {
+				t.Fatal(err)
+			}
+			cur, err := r.weights[i].DataPtr()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := uintptr(prev) + uintptr(r.weights[i-1].Numel())*4; uintptr(cur) != want {
+				t.Errorf("%s: %s at %#x, want right after %s at %#x", cell, p.List()[i].Name, cur, p.List()[i-1].Name, want)
+			}
+		}
+	}
+}

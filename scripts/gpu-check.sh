@@ -132,7 +132,7 @@ for step in $STEPS; do
       echo "$verdict $1" | tee -a "$OUTDIR/parity.txt"
       [ $verdict = PASS ] || grep -v '^\[W' "$WORK/case.txt" | head -40 >>"$OUTDIR/parity.txt"
     }
-    for top in $(cd lstm && "$WORK/lstm.test" -test.list 'MatchesPyTorch'); do
+    for top in $(cd lstm && "$WORK/lstm.test" -test.list 'MatchesPyTorch|OnCUDA'); do
       parity "$top" "^$top\$"
       if grep -q "^CRASH $top\$" "$OUTDIR/parity.txt"; then
         for leaf in $(cd lstm && TORCHRNN_TEST_DEVICE=cpu "$WORK/lstm.test" -test.run "^$top\$" -test.v 2>/dev/null |

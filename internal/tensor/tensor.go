@@ -195,3 +195,39 @@ func InPlace(t *ts.Tensor, op func() error) {
 		lib.AtFree(lib.Ctensor(old))
 	}
 }
+
+// FlattenRNNWeights moves a recurrent stack's weights (per layer and
+// direction: w_ih, w_hh, then b_ih, b_hh when stride is 4) into one
+// contiguous CUDA buffer laid out as cuDNN wants it, and points each weight
+// at its slice of it (libtorch's _cudnn_rnn_flatten_weight, what PyTorch's
+// RNNBase.flatten_parameters calls). cuDNN then reads the weights in place;
+// otherwise it copies them into such a buffer on every call, and warns.
+// mode is cuDNN's: 0 rnn_relu, 1 rnn_tanh, 2 lstm, 3 gru. The weights stay
+// views of the buffer as long as they are only changed in place.
+func FlattenRNNWeights(weights []*ts.Tensor, stride, input, mode, hidden, layers int64, bidirectional bool) error {
+	if len(weights) == 0 {
+		return fmt.Errorf("tensor: flatten rnn weights: none given")
+	}
+	cw := make([]lib.Ctensor, len(weights))
+	for i, w := range weights {
+		cw[i] = lib.Ctensor(w.Ctensor())
+	}
+	bi := int32(0)
+	if bidirectional {
+		bi = 1
+	}
+	var buf lib.Ctensor
+	var err error
+	NoGrad(func() { // the error is kept per thread: read it on this one
+		lib.Atg_CudnnRnnFlattenWeight(&buf, cw, len(cw), stride, input, mode, hidden, 0, layers, 1, bi)
+		err = libtorch.LastErr()
+	})
+	runtime.KeepAlive(weights)
+	if err != nil {
+		return fmt.Errorf("tensor: flatten rnn weights: %w", err)
+	}
+	// The weights hold references to the buffer's storage; this handle is
+	// not needed.
+	lib.AtFree(buf)
+	return nil
+}
