@@ -62,11 +62,18 @@ func (m *Classifier) Forward(ids *ts.Tensor, lengths []int64, train bool) (logit
 	var s tensor.Scope
 	defer s.Free()
 	x := s.M(m.Embedding.Forward(ids)) // [B, T] -> [B, T, E]
-	out, hn, err := m.RNN.Forward(x, lengths, State{}, train)
-	tensor.Check(err)
-	s.T(out)
-	defer hn.Drop()
-	feat := s.T(m.pool(out, hn, lengths)) // [B, D*H]
+	var feat *ts.Tensor                // [B, D*H]
+	if m.Config.Pooling == Last {
+		hn := tensor.Val(m.RNN.Final(x, lengths, State{}, train)) // the outputs are not needed
+		defer hn.Drop()
+		feat = s.T(m.last(hn))
+	} else {
+		out, hn, err := m.RNN.Forward(x, lengths, State{}, train)
+		tensor.Check(err)
+		s.T(out)
+		hn.Drop()
+		feat = s.T(m.pool(out, lengths))
+	}
 	if train && m.Config.Dropout > 0 {
 		feat = s.M(ts.Dropout(feat, m.Config.Dropout, true))
 	}
@@ -78,8 +85,9 @@ func (m *Classifier) Forward(ids *ts.Tensor, lengths []int64, train bool) (logit
 	return tensor.Must(m.FC2.Forward(h)), nil
 }
 
-// pool reduces out [B, T, D*H] (zero past each length) to [B, D*H].
-func (m *Classifier) pool(out *ts.Tensor, hn State, lengths []int64) *ts.Tensor {
+// pool reduces out [B, T, D*H] (zero past each length) to [B, D*H] by mean
+// or max pooling.
+func (m *Classifier) pool(out *ts.Tensor, lengths []int64) *ts.Tensor {
 	var s tensor.Scope
 	defer s.Free()
 	shape := tensor.Val(out.Size())
@@ -108,9 +116,18 @@ func (m *Classifier) pool(out *ts.Tensor, hn State, lengths []int64) *ts.Tensor 
 			}
 		}
 		mask := s.M(tensor.Float32(pad, []int64{B, T, 1}, device))
-		masked := s.M(out.MaskedFill(s.M(mask.Totype(gotch.Bool, false)), ts.FloatScalar(math.Inf(-1)), false))
+		masked := s.M(out.MaskedFill(s.M(mask.Totype(gotch.Bool, false)), s.Scalar(math.Inf(-1)), false))
 		return tensor.Must(masked.Amax([]int64{1}, false, false))
 	}
+	tensor.Fail("pooling %q over outputs", m.Config.Pooling)
+	return nil
+}
+
+// last is the last layer's final hidden state, both directions
+// concatenated: [layers*D, B, H] -> [B, D*H].
+func (m *Classifier) last(hn State) *ts.Tensor {
+	var s tensor.Scope
+	defer s.Free()
 	L := tensor.Val(hn.H.Size())[0]
 	if m.RNN.Dirs == 2 {
 		fwd, bwd := s.M(hn.H.Select(0, L-2, false)), s.M(hn.H.Select(0, L-1, false))

@@ -22,10 +22,8 @@ const (
 	// and final state at its own length; a reverse direction runs on each
 	// sequence reversed within its own length. Outputs and final H equal the
 	// packed ones; an LSTM's final C may come from a step past a sequence's
-	// length (the last step of its padded run) when lengths differ. A batch
-	// whose lengths differ widely runs as groups of similar lengths, each
-	// padded to its own longest (lengthGroups).
-	// On this CPU it is 5-10x faster than Packed (see BENCHMARKS.md).
+	// length (the last step of its padded run) when lengths differ.
+	// On this CPU it is several times faster than Packed (see BENCHMARKS.md).
 	Padded Strategy = "padded"
 )
 
@@ -117,6 +115,22 @@ func (r *RNN) ZeroState(B int64, device gotch.Device) (s State, err error) {
 // Lengths may come in any order; each must be in 1..T.
 func (r *RNN) Forward(x *ts.Tensor, lengths []int64, h0 State, train bool) (out *ts.Tensor, hn State, err error) {
 	defer tensor.Catch(&err, "lstm: rnn forward")
+	out, hn = r.forward(x, lengths, h0, train, true)
+	return out, hn, nil
+}
+
+// Final runs the stack over x as Forward does but returns the final state
+// alone: the outputs [B, T, dirs*hidden] are never put together, which
+// saves a pass or two over memory of that size when only the final state
+// is used (a classifier's last pooling).
+func (r *RNN) Final(x *ts.Tensor, lengths []int64, h0 State, train bool) (hn State, err error) {
+	defer tensor.Catch(&err, "lstm: rnn forward")
+	_, hn = r.forward(x, lengths, h0, train, false)
+	return hn, nil
+}
+
+// forward is Forward; out is nil unless outputs.
+func (r *RNN) forward(x *ts.Tensor, lengths []int64, h0 State, train, outputs bool) (out *ts.Tensor, hn State) {
 	shape := tensor.Val(x.Size())
 	if len(shape) != 3 || shape[2] != r.Input {
 		tensor.Fail("input shape %v, want [B, T, %d]", shape, r.Input)
@@ -131,15 +145,22 @@ func (r *RNN) Forward(x *ts.Tensor, lengths []int64, h0 State, train bool) (out 
 			tensor.Fail("%d lengths for a batch of %d", len(lengths), B)
 		}
 		out, hn = r.padded(x, h0, r.weights, r.Layers, r.Dirs == 2, train)
-		return out, hn, nil
+		if !outputs {
+			out.MustDrop()
+			out = nil
+		}
+		return out, hn
 	}
 	checkLengths(lengths, B, T)
 	if r.strategy(x.MustDevice()) == Packed {
-		out, hn = r.packed(x, lengths, h0, train)
-	} else {
-		out, hn = r.paddedSplit(x, lengths, h0, train)
+		return r.packed(x, lengths, h0, train, outputs)
 	}
-	return out, hn, nil
+	raw, hn := r.paddedExact(x, lengths, h0, train, outputs)
+	if raw == nil {
+		return nil, hn
+	}
+	defer raw.MustDrop()
+	return zeroPast(raw, lengths), hn
 }
 
 func (r *RNN) strategy(device gotch.Device) Strategy {

@@ -2,7 +2,6 @@ package lstm
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"testing"
 
@@ -21,32 +20,6 @@ func TestRNNMatchesPyTorch(t *testing.T) {
 				testRNNCase(t, c, strategy)
 			})
 		}
-		// Every distinct length its own group: the split padded path.
-		t.Run(c.Name+"/padded-split", func(t *testing.T) {
-			defer func(old int) { stepCost = old }(stepCost)
-			stepCost = 0
-			testRNNCase(t, c, Padded)
-		})
-	}
-}
-
-func TestLengthGroups(t *testing.T) {
-	defer func(old int) { stepCost = old }(stepCost)
-	stepCost = 8
-	lengths := []int64{200, 900}
-	for range 30 {
-		lengths = append(lengths, 190)
-	}
-	groups := lengthGroups(lengths)
-	if len(groups) != 2 || fmt.Sprint(groups[0]) != "[1]" || len(groups[1]) != 31 || groups[1][0] != 0 {
-		t.Errorf("one long review among 31 short: groups %v, want [[1] [0 2 3 ... 31]]", groups)
-	}
-	if g := lengthGroups([]int64{5, 4, 5, 3}); len(g) != 1 || fmt.Sprint(g[0]) != "[0 2 1 3]" {
-		t.Errorf("similar lengths: groups %v, want one, longest first [[0 2 1 3]]", g)
-	}
-	stepCost = 0
-	if g := lengthGroups([]int64{2, 7, 7, 4}); fmt.Sprint(g) != "[[1 2] [3] [0]]" {
-		t.Errorf("no step cost: groups %v, want one per length [[1 2] [3] [0]]", g)
 	}
 }
 

@@ -7,8 +7,9 @@ import (
 	"github.com/torchrnn/torchrnn/seq"
 )
 
-// packed runs the stack on the packed batch (libtorch's *_data ops).
-func (r *RNN) packed(x *ts.Tensor, lengths []int64, h0 State, train bool) (*ts.Tensor, State) {
+// packed runs the stack on the packed batch (libtorch's *_data ops); out is
+// nil unless outputs.
+func (r *RNN) packed(x *ts.Tensor, lengths []int64, h0 State, train, outputs bool) (*ts.Tensor, State) {
 	var s tensor.Scope
 	defer s.Free()
 	p := tensor.Val(seq.Pack(x, lengths))
@@ -21,7 +22,10 @@ func (r *RNN) packed(x *ts.Tensor, lengths []int64, h0 State, train bool) (*ts.T
 	data, hn, cn := r.runData(p.Data, p.BatchSizes, h, c, train)
 	s.T(data)
 	s.T(hn)
-	out := tensor.Val(p.Unpack(data))
+	var out *ts.Tensor
+	if outputs {
+		out = tensor.Val(p.Unpack(data))
+	}
 	final := State{H: tensor.Val(p.Restore(hn))}
 	if cn != nil {
 		s.T(cn)
@@ -39,13 +43,14 @@ func (r *RNN) packed(x *ts.Tensor, lengths []int64, h0 State, train bool) (*ts.T
 //	          reach a real step), then reverse the outputs back; h_n is the
 //	          reversed output at len_b-1.
 //
-// Steps past a length compute garbage that no real step sees; the output
-// there is zeroed, as packed sequences give.
-func (r *RNN) paddedExact(x *ts.Tensor, lengths []int64, h0 State, train bool) (*ts.Tensor, State) {
+// Steps past a length compute garbage that no real step sees. raw is the
+// last layer's output with that garbage left in (the caller zeroes or drops
+// it), or nil unless outputs.
+func (r *RNN) paddedExact(x *ts.Tensor, lengths []int64, h0 State, train, outputs bool) (raw *ts.Tensor, final State) {
 	var s tensor.Scope
-	defer s.Free()
+	defer func() { s.Free(raw) }()
 	T := tensor.Val(x.Size())[1]
-	ix := newIndexes(lengths, T, x.MustDevice())
+	ix := newIndexes(lengths, T, r.Dirs == 2, x.MustDevice())
 	defer ix.drop()
 	var hs, cs []*ts.Tensor
 	input := x
@@ -85,40 +90,44 @@ func (r *RNN) paddedExact(x *ts.Tensor, lengths []int64, h0 State, train bool) (
 			input = s.M(ts.Dropout(input, r.Dropout, true))
 		}
 	}
-	out := tensor.Must(input.Mul(ix.mask, false)) // [B, T, D*H] * [B, T, 1]
-	final := State{H: tensor.Must(ts.Stack(hs, 0))}
+	if outputs {
+		raw = input
+	}
+	final = State{H: tensor.Must(ts.Stack(hs, 0))}
 	if cs != nil {
 		final.C = tensor.Must(ts.Stack(cs, 0))
 	}
-	return out, final
+	return raw, final
 }
 
 // indexes are the gathers of paddedExact for one batch's lengths.
 type indexes struct {
 	B, T    int64
 	lastRow *ts.Tensor // [B]: b*T + len_b - 1
-	revRow  *ts.Tensor // [B*T]: b*T + (len_b-1-t) for t < len_b, else b*T + t
-	mask    *ts.Tensor // [B, T, 1] float: 1 for t < len_b
+	revRow  *ts.Tensor // [B*T]: b*T + (len_b-1-t) for t < len_b, else b*T + t; nil unless reverse
 }
 
-func newIndexes(lengths []int64, T int64, device gotch.Device) *indexes {
+func newIndexes(lengths []int64, T int64, reverse bool, device gotch.Device) *indexes {
 	B := int64(len(lengths))
-	last, rev, mask := make([]int64, B), make([]int64, B*T), make([]float32, B*T)
+	last := make([]int64, B)
 	for b, l := range lengths {
-		base := int64(b) * T
-		last[b] = base + l - 1
-		for t := int64(0); t < T; t++ {
-			rev[base+t] = base + t
-			if t < l {
-				rev[base+t], mask[base+t] = base+l-1-t, 1
+		last[b] = int64(b)*T + l - 1
+	}
+	ix := &indexes{B: B, T: T, lastRow: tensor.Must(tensor.Int64(last, []int64{B}, device))}
+	if reverse {
+		rev := make([]int64, B*T)
+		for b, l := range lengths {
+			base := int64(b) * T
+			for t := int64(0); t < T; t++ {
+				rev[base+t] = base + t
+				if t < l {
+					rev[base+t] = base + l - 1 - t
+				}
 			}
 		}
+		ix.revRow = tensor.Must(tensor.Int64(rev, []int64{B * T}, device))
 	}
-	return &indexes{B: B, T: T,
-		lastRow: tensor.Must(tensor.Int64(last, []int64{B}, device)),
-		revRow:  tensor.Must(tensor.Int64(rev, []int64{B * T}, device)),
-		mask:    tensor.Must(tensor.Float32(mask, []int64{B, T, 1}, device)),
-	}
+	return ix
 }
 
 // last gathers each sequence's output at its last step: [B, T, F] -> [B, F].
@@ -139,6 +148,23 @@ func (ix *indexes) reverse(x *ts.Tensor) *ts.Tensor {
 
 func (ix *indexes) drop() {
 	ix.lastRow.MustDrop()
-	ix.revRow.MustDrop()
-	ix.mask.MustDrop()
+	if ix.revRow != nil {
+		ix.revRow.MustDrop()
+	}
+}
+
+// zeroPast zeroes raw [B, T, F] past each length: raw * mask, mask [B, T, 1]
+// 1 for t < len_b.
+func zeroPast(raw *ts.Tensor, lengths []int64) *ts.Tensor {
+	T := tensor.Val(raw.Size())[1]
+	B := int64(len(lengths))
+	m := make([]float32, B*T)
+	for b, l := range lengths {
+		for t := int64(0); t < l; t++ {
+			m[int64(b)*T+t] = 1
+		}
+	}
+	mask := tensor.Must(tensor.Float32(m, []int64{B, T, 1}, raw.MustDevice()))
+	defer mask.MustDrop()
+	return tensor.Must(raw.Mul(mask, false))
 }
