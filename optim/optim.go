@@ -146,13 +146,18 @@ func (o *Optimizer) update(i int, p, g *ts.Tensor) {
 	tensor.InPlace(v, func() error { return v.MulScalar_(scalar(&s, c.Beta2)) })
 	g2 := s.M(g.MulScalar(scalar(&s, 1-c.Beta2), false))
 	tensor.InPlace(v, func() error { return v.Addcmul_(g, g2) })
+	if c.LR == 0 {
+		return
+	}
 	t := float64(o.Steps)
 	bc1, bc2 := 1-math.Pow(c.Beta1, t), 1-math.Pow(c.Beta2, t)
-	denom := s.M(v.Sqrt(false))
-	denom = s.M(denom.DivScalar(scalar(&s, math.Sqrt(bc2)), false))
-	denom = s.M(denom.AddScalar(scalar(&s, c.Eps), false))
-	step := s.M(m.Div(denom, false))
-	sub(p, s.M(step.MulScalar(scalar(&s, c.LR/bc1), false)))
+	// p ← p + m/d, d = -(sqrt(v)/sqrt(bc2) + ε)·bc1/lr: one temporary, the
+	// rest in place (torch.optim.Adam makes its denom and calls addcdiv_).
+	d := s.M(v.Sqrt(false))
+	tensor.InPlace(d, func() error { return d.DivScalar_(scalar(&s, math.Sqrt(bc2))) })
+	tensor.InPlace(d, func() error { return d.AddScalar_(scalar(&s, c.Eps)) })
+	tensor.InPlace(d, func() error { return d.MulScalar_(scalar(&s, -bc1/c.LR)) })
+	tensor.InPlace(p, func() error { return p.Addcdiv_(m, d) })
 }
 
 // sub is p -= d, in place.
