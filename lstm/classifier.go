@@ -109,13 +109,7 @@ func (m *Classifier) pool(out *ts.Tensor, lengths []int64) *ts.Tensor {
 		sum := s.M(out.SumDimIntlist([]int64{1}, false, gotch.Float, false))
 		return tensor.Must(sum.Div(n, false))
 	case Max:
-		pad := make([]float32, B*T) // 1 past each length
-		for b, l := range lengths {
-			for t := l; t < T; t++ {
-				pad[int64(b)*T+t] = 1
-			}
-		}
-		mask := s.M(tensor.Float32(pad, []int64{B, T, 1}, device))
+		mask := s.M(tensor.Float32(stepMask(lengths, T, 0, 1), []int64{B, T, 1}, device)) // 1 past each length
 		masked := s.M(out.MaskedFill(s.M(mask.Totype(gotch.Bool, false)), s.Scalar(math.Inf(-1)), false))
 		return tensor.Must(masked.Amax([]int64{1}, false, false))
 	}

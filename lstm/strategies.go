@@ -153,18 +153,28 @@ func (ix *indexes) drop() {
 	}
 }
 
-// zeroPast zeroes raw [B, T, F] past each length: raw * mask, mask [B, T, 1]
-// 1 for t < len_b.
+// zeroPast zeroes raw [B, T, F] past each length: raw * mask [B, T, 1].
 func zeroPast(raw *ts.Tensor, lengths []int64) *ts.Tensor {
 	T := tensor.Val(raw.Size())[1]
 	B := int64(len(lengths))
-	m := make([]float32, B*T)
-	for b, l := range lengths {
-		for t := int64(0); t < l; t++ {
-			m[int64(b)*T+t] = 1
-		}
-	}
+	m := stepMask(lengths, T, 1, 0)
 	mask := tensor.Must(tensor.Float32(m, []int64{B, T, 1}, raw.MustDevice()))
 	defer mask.MustDrop()
 	return tensor.Must(raw.Mul(mask, false))
+}
+
+// stepMask is [B*T]: real at the steps t < len_b of each sequence b, pad
+// past them.
+func stepMask(lengths []int64, T int64, real, pad float32) []float32 {
+	m := make([]float32, int64(len(lengths))*T)
+	for b, l := range lengths {
+		row := m[int64(b)*T : int64(b+1)*T]
+		for t := range row {
+			row[t] = pad
+			if int64(t) < l {
+				row[t] = real
+			}
+		}
+	}
+	return m
 }
