@@ -12,6 +12,7 @@ import (
 var settings = []struct{ name, what string }{
 	{"max400", "cut at 400 tokens, shuffled batches"},
 	{"max1000", "cut at 1000 tokens, shuffled batches"},
+	{"whole", "whole reviews, shuffled batches: the seed notebook's"},
 	{"bucket400", "cut at 400 tokens, bucketed as the trainer does"},
 }
 

@@ -118,6 +118,7 @@ func classify(args []string) (Result, error) {
 	}
 	r.Batches, r.Tokens, r.TrainSec, r.TrainCPU = tr.batches, tr.tokens, tr.seconds, tr.cpu
 	r.TokensPerS, r.TrainLoss, r.TrainAcc = float64(tr.tokens)/tr.seconds, tr.loss, tr.acc
+	r.FwdBwdTokensPerS = float64(tr.tokens) / tr.fwdBwd
 	r.EvalSec, r.EvalExamples, r.EvalTokens = va.seconds, int(va.examples), va.tokens
 	r.EvalLoss, r.EvalAcc = va.loss, va.acc
 	return r, nil
@@ -162,10 +163,11 @@ func (c *classifierRun) pass(data reviews, order [][]int, train bool) (phase, er
 	var correct int64
 	clock := startClock()
 	for _, idx := range order {
-		loss, ok, tokens, err := c.step(data, idx, train)
+		loss, ok, tokens, fb, err := c.step(data, idx, train)
 		if err != nil {
 			return p, err
 		}
+		p.fwdBwd += fb
 		p.batches++
 		p.examples += int64(len(idx))
 		p.tokens += tokens
@@ -180,8 +182,9 @@ func (c *classifierRun) pass(data reviews, order [][]int, train bool) (phase, er
 
 // step collates one batch (pad, make the tensors) and runs it: forward and
 // loss, and when training backward and an Adam step. It returns the mean
-// loss, the number of right predictions and the real tokens.
-func (c *classifierRun) step(data reviews, idx []int, train bool) (loss float64, correct, tokens int64, err error) {
+// loss, the number of right predictions, the real tokens and the seconds
+// from the forward pass's start to the backward pass's end.
+func (c *classifierRun) step(data reviews, idx []int, train bool) (loss float64, correct, tokens int64, fwdBwd float64, err error) {
 	defer tensor.Catch(&err, "batch")
 	var s tensor.Scope
 	defer s.Free()
@@ -198,11 +201,15 @@ func (c *classifierRun) step(data reviews, idx []int, train bool) (loss float64,
 	run := func() {
 		ids := s.M(tensor.Int64(flat, []int64{B, int64(T)}, gotch.CPU))
 		y := s.M(tensor.Int64(labels, []int64{B}, gotch.CPU))
+		start := time.Now()
 		logits := s.M(c.model.Forward(ids, lens, train)) // [B, T] -> [B, 1]
 		l := s.M(c.model.Loss(logits, y))
 		if train {
 			c.opt.ZeroGrad()
 			tensor.Check(l.Backward())
+		}
+		fwdBwd = time.Since(start).Seconds()
+		if train {
 			tensor.Check(c.opt.Step())
 		}
 		loss = tensor.Val(l.Float64Value([]int64{}))
@@ -217,5 +224,5 @@ func (c *classifierRun) step(data reviews, idx []int, train bool) (loss float64,
 	} else {
 		tensor.NoGrad(run)
 	}
-	return loss, correct, tokens, nil
+	return loss, correct, tokens, fwdBwd, nil
 }

@@ -24,6 +24,7 @@ from the same start. Prints one JSON line (the keys of main.go's Result).
 import argparse
 import os
 import sys
+import time
 from collections import Counter
 
 import torch
@@ -83,16 +84,19 @@ def run_pass(model, opt, data, batches, train):
     ids, labels = data
     loss_fn = nn.BCEWithLogitsLoss()
     model.train(train)
-    p = dict(batches=0, examples=0, tokens=0, loss=0.0, correct=0)
+    p = dict(batches=0, examples=0, tokens=0, loss=0.0, correct=0, fwd_bwd=0.0)
     clock = benchlib.Clock()
     with torch.set_grad_enabled(train):
         for idx in batches:
             x, y, lengths = collate([ids[i] for i in idx], [labels[i] for i in idx])
+            start = time.perf_counter()
             logits = model(x, lengths)[:, 0]
             loss = loss_fn(logits, y.float())
             if train:
                 opt.zero_grad()
                 loss.backward()
+            p['fwd_bwd'] += time.perf_counter() - start
+            if train:
                 opt.step()
             p['loss'] += loss.item() * len(idx)
             p['correct'] += ((logits > 0) == (y == 1)).sum().item()
@@ -135,7 +139,8 @@ def main():
     tr = run_pass(model, opt, train, batches, True)
     n = len(test[0])
     va = run_pass(model, opt, test, [list(range(i, min(i + a.batch, n))) for i in range(0, n, a.batch)], False)
-    benchlib.emit('classify', a.strategy, a.threads, len(train[0]), vocab_size, load_s, tr, va)
+    benchlib.emit('classify', a.strategy, a.threads, len(train[0]), vocab_size, load_s, tr, va,
+                  fwd_bwd_tokens_per_s=tr['tokens'] / tr['fwd_bwd'])
 
 
 if __name__ == '__main__':

@@ -73,31 +73,32 @@ func main() {
 // Result is what one run measured. Tokens are real tokens: padding is not
 // counted. Times are wall clock; CPU times are user + system, all threads.
 type Result struct {
-	Lang         string  `json:"lang"`     // go or python
-	Task         string  `json:"task"`     // classify or lm
-	Strategy     string  `json:"strategy"` // packed or padded
-	Bucket       bool    `json:"bucket"`   // batches of similar lengths
-	Threads      int     `json:"threads"`  // libtorch intra-op threads
-	Examples     int     `json:"examples"` // training reviews, or characters of text
-	Vocab        int     `json:"vocab"`
-	Batches      int     `json:"batches"` // training batches (or windows) run
-	Tokens       int64   `json:"tokens"`  // training tokens
-	LoadSec      float64 `json:"load_s"`  // read, tokenize, build the vocabulary, encode
-	TrainSec     float64 `json:"train_s"`
-	TrainCPU     float64 `json:"train_cpu_s"`
-	TokensPerS   float64 `json:"tokens_per_s"`
-	TrainLoss    float64 `json:"train_loss"` // mean over examples (classify) or tokens (lm)
-	TrainAcc     float64 `json:"train_acc"`  // classify only
-	EvalSec      float64 `json:"eval_s"`
-	EvalExamples int     `json:"eval_examples"` // test reviews, or validation characters
-	EvalTokens   int64   `json:"eval_tokens"`
-	EvalLoss     float64 `json:"eval_loss"`
-	EvalAcc      float64 `json:"eval_acc"`     // classify only
-	SampleChars  int     `json:"sample_chars"` // lm only
-	SampleSec    float64 `json:"sample_s"`
-	PeakRSS      float64 `json:"peak_rss_mib"` // VmHWM at the end of the run
-	Libtorch     string  `json:"libtorch"`     // the libtorch_cpu library mapped into the process
-	Version      string  `json:"version"`      // libtorch's version
+	Lang             string  `json:"lang"`     // go or python
+	Task             string  `json:"task"`     // classify or lm
+	Strategy         string  `json:"strategy"` // packed or padded
+	Bucket           bool    `json:"bucket"`   // batches of similar lengths
+	Threads          int     `json:"threads"`  // libtorch intra-op threads
+	Examples         int     `json:"examples"` // training reviews, or characters of text
+	Vocab            int     `json:"vocab"`
+	Batches          int     `json:"batches"` // training batches (or windows) run
+	Tokens           int64   `json:"tokens"`  // training tokens
+	LoadSec          float64 `json:"load_s"`  // read, tokenize, build the vocabulary, encode
+	TrainSec         float64 `json:"train_s"`
+	TrainCPU         float64 `json:"train_cpu_s"`
+	TokensPerS       float64 `json:"tokens_per_s"`
+	FwdBwdTokensPerS float64 `json:"fwd_bwd_tokens_per_s"` // over forward and backward alone (classify only)
+	TrainLoss        float64 `json:"train_loss"`           // mean over examples (classify) or tokens (lm)
+	TrainAcc         float64 `json:"train_acc"`            // classify only
+	EvalSec          float64 `json:"eval_s"`
+	EvalExamples     int     `json:"eval_examples"` // test reviews, or validation characters
+	EvalTokens       int64   `json:"eval_tokens"`
+	EvalLoss         float64 `json:"eval_loss"`
+	EvalAcc          float64 `json:"eval_acc"`     // classify only
+	SampleChars      int     `json:"sample_chars"` // lm only
+	SampleSec        float64 `json:"sample_s"`
+	PeakRSS          float64 `json:"peak_rss_mib"` // VmHWM at the end of the run
+	Libtorch         string  `json:"libtorch"`     // the libtorch_cpu library mapped into the process
+	Version          string  `json:"version"`      // libtorch's version
 }
 
 // phase is what one pass over a split measured.
@@ -107,6 +108,7 @@ type phase struct {
 	tokens       int64
 	loss, acc    float64
 	seconds, cpu float64
+	fwdBwd       float64 // seconds in forward and backward (classify only)
 }
 
 // adam is an Adam optimizer of p's parameters, and the parameters.
