@@ -18,12 +18,13 @@
 #               one packed batch); prints the table and leaves BENCHMARKS.md alone
 #   --quick     under 10 minutes on 2 cores (what CI can run): the pipeline on
 #               the 25,000 training reviews; the classifier on 1,000 training
-#               and 1,000 test reviews (packed runs: the epoch's first 4
+#               and 1,000 test reviews (packed runs: the epoch's first 8
 #               batches); 100,000 characters of text; 3 rounds
 #   (neither)   the full run: the pipeline and the classifier on the full IMDB
-#               (25,000 + 25,000 reviews; packed runs: the first 24 batches, as
-#               they train at about 1,000-2,000 tokens/s); the whole text;
-#               5 rounds; about two hours on 2 idle cores
+#               (25,000 + 25,000 reviews; packed runs: the first 96 batches, an
+#               eighth of the epoch: libtorch's packed path starts at about
+#               1,300 tokens/s for its first 8 batches, then runs at about
+#               7,000); the whole text; 5 rounds; about an hour on 2 idle cores
 #   --reps N    N rounds instead
 #   --no-write  print the section only
 #
@@ -54,8 +55,8 @@ done
 cores=$(nproc)
 case $mode in
 smoke) pipe=400 train=256 test=128 packed_batches=1 chars=20000 sample=100 rounds=1 write=0 ;;
-quick) pipe=25000 train=1000 test=1000 packed_batches=4 chars=100000 sample=300 rounds=3 ;;
-full) pipe=25000 train=25000 test=25000 packed_batches=24 chars=0 sample=500 rounds=5 ;;
+quick) pipe=25000 train=1000 test=1000 packed_batches=8 chars=100000 sample=300 rounds=3 ;;
+full) pipe=25000 train=25000 test=25000 packed_batches=96 chars=0 sample=500 rounds=5 ;;
 esac
 rounds=${reps:-$rounds}
 
