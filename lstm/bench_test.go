@@ -180,6 +180,7 @@ func benchStrategy(b *testing.B, maxLen int, bucket bool, strategy Strategy, thr
 	defer runtime.UnlockOSThread()
 	defer libtorch.SetThreads(libtorch.Threads())
 	libtorch.SetThreads(threads)
+	libtorch.TuneMalloc() // as the trainer
 	const pool, batch = 20, 32
 	rng := rand.New(rand.NewPCG(1, 2))
 	lengths := imdbLengths(rng, 100*batch, maxLen)
@@ -220,10 +221,10 @@ func benchStrategy(b *testing.B, maxLen int, bucket bool, strategy Strategy, thr
 }
 
 // TestMemoryLevelsOff trains an IMDB classifier (the trainer's first default:
-// embedding 64, LSTM 128, head 64; batch 32, reviews cut at 400 tokens
-// and bucketed, Adam 2e-3, clip 5, padded, one thread) for 2,000 steps and
-// checks that resident memory after step 2,000 is within 10% of that after
-// step 200. It takes minutes, so it runs only with TORCHRNN_LONG=1:
+// embedding 64, LSTM 128, head 64; batch 32, reviews cut at 400 tokens and
+// bucketed, Adam 2e-3, clip 5, padded, one thread, malloc tuned) for 2,000
+// steps and checks that resident memory after step 2,000 is within 10% of
+// that after step 200. It takes minutes, so it runs only with TORCHRNN_LONG=1:
 //
 //	TORCHRNN_LONG=1 go test -run MemoryLevelsOff -v ./lstm
 func TestMemoryLevelsOff(t *testing.T) {
@@ -234,6 +235,7 @@ func TestMemoryLevelsOff(t *testing.T) {
 	defer runtime.UnlockOSThread()
 	defer libtorch.SetThreads(libtorch.Threads())
 	libtorch.SetThreads(1)
+	libtorch.TuneMalloc() // as the trainer
 	const steps, first, batch = 2000, 200, 32
 	rng := rand.New(rand.NewPCG(3, 4))
 	lengths := imdbLengths(rng, 20000, 400) // the training split's size

@@ -65,6 +65,7 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
 		return nil, train.UsageError{Err: err}
 	}
 	libtorch.SetThreads(cfg.Threads)
+	libtorch.TuneMalloc() // as the trainer
 	rep := &Report{Config: cfg, Libtorch: libtorch.Version, Created: time.Now().UTC()}
 	start := time.Now()
 	fmt.Fprintln(log, RowHeader())

@@ -108,6 +108,7 @@ func setup(cfg Config) (gotch.Device, lstm.Strategy, int, error) {
 		}
 	}
 	libtorch.SetThreads(threads)
+	libtorch.TuneMalloc()
 	libtorch.Seed(cfg.Seed) // the initial weights
 	return dev, strategy, threads, nil
 }

@@ -43,6 +43,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)
 	}
+	libtorch.TuneMalloc() // as cmd/train (train.setup)
 	var r Result
 	var err error
 	switch os.Args[1] {
