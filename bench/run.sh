@@ -7,6 +7,8 @@
 #     (as the notebook) and padded (each review's last real step gathered),
 #     Go and PyTorch from the same weights on the same batches; and
 #     torchrnn's default (padded, bucketed batches) against the seed's packed;
+#     and PyTorch's packed run once more with glibc's malloc set as torchrnn
+#     sets it (libtorch.TuneMalloc);
 #   - a character-level language model: one epoch, evaluation, sampling
 #     (bench/training: Go, classify.py and charlm.py).
 # Go and Python take turns (who goes first alternates by round), with the
@@ -132,6 +134,9 @@ for round in $(seq "$rounds"); do
 	alternate pipe_go pipe_py
 	say "classifier, packed, $cores threads, $packed_batches batches"
 	alternate train_go train_py packed "$cores" classify --data "$imdb" --strategy packed --batches "$packed_batches"
+	say "classifier, packed, PyTorch with malloc set as torchrnn's libtorch.TuneMalloc"
+	MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=67108864 \
+		train_py tuned "$cores" classify --data "$imdb" --strategy packed --batches "$packed_batches"
 	say "classifier, padded, 1 thread"
 	alternate train_go train_py padded 1 classify --data "$imdb" --strategy padded
 	say "classifier, torchrnn's default (padded, bucketed), 1 thread"
