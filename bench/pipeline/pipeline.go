@@ -37,6 +37,7 @@ func main() {
 	reps := flag.Int("reps", 1, "repetitions")
 	flag.Parse()
 	libtorch.SetThreads(1) // as pipeline.py
+	libtorch.TuneMalloc()  // as cmd/train, before it reads the data
 	for range *reps {
 		if err := report(os.Stdout, *data); err != nil {
 			fmt.Fprintln(os.Stderr, "pipeline:", err)
