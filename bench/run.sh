@@ -24,9 +24,10 @@
 #               batches); 100,000 characters of text; 3 rounds
 #   (neither)   the full run: the pipeline and the classifier on the full IMDB
 #               (25,000 + 25,000 reviews; packed runs: the first 96 batches, an
-#               eighth of the epoch: libtorch's packed path starts at about
-#               1,300 tokens/s for its first 8 batches, then runs at about
-#               7,000); the whole text; 5 rounds; about an hour on 2 idle cores
+#               eighth of the epoch: under glibc's default malloc, libtorch's
+#               packed path starts at about 1,300 tokens/s for its first 8
+#               batches, then runs at about 7,000); the whole text; 5 rounds;
+#               about 15 minutes a round on 2 idle cores
 #   --reps N    N rounds instead
 #   --no-write  print the section only
 #

@@ -85,7 +85,8 @@ type resumed struct {
 	state State
 }
 
-// setup applies the device, thread and strategy settings.
+// setup applies the device, thread and strategy settings, and tunes glibc's
+// malloc for libtorch's tensors (libtorch.TuneMalloc).
 func setup(cfg Config) (gotch.Device, lstm.Strategy, int, error) {
 	dev, err := Device(cfg.Device)
 	if err != nil {
