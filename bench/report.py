@@ -7,9 +7,9 @@ WORK holds info.json (written by run.sh: mode, command, date, load) and one
 file of JSON lines per kind of run: pipeline.jsonl (bench/pipeline) and
 packed, padded, default and lm.jsonl (bench/training and its Python
 scripts), and tuned.jsonl (classify.py packed, with glibc's malloc set as
-torchrnn sets it). The section goes to stdout; with --write it also replaces the
-text between its mode's markers in the file (added under the issue-7
-heading when missing). Every number comes from those files.
+torchrnn sets it). The section goes to stdout; with --write it also
+replaces the text between its mode's markers in the file (added under the
+issue-7 heading when missing). Every number comes from those files.
 """
 import argparse
 import json
@@ -131,26 +131,23 @@ def training_table(out, rows):
     out.append('| run | threads | batches | PyTorch tokens/s | torchrnn tokens/s | torchrnn / PyTorch '
                '| train loss, PyTorch | train loss, torchrnn |')
     out.append('|---|---:|---:|---:|---:|---:|---:|---:|')
+
+    def row(name, threads, go, py, bold='**'):
+        out.append('| %s | %s | %d | %.0f | %.0f | %s%.2fx%s | %.4f | %.4f |'
+                   % (name, threads, go[0]['batches'], med(py, 'tokens_per_s'), med(go, 'tokens_per_s'), bold,
+                      ratio(med(go, 'tokens_per_s'), med(py, 'tokens_per_s')), bold, med(py, 'train_loss'),
+                      med(go, 'train_loss')))
+
     for kind, name, go, py in pairs(rows):
         threads = '%d' % go[0]['threads']
         if py[0]['threads'] != go[0]['threads']:
             threads += ' (PyTorch %d)' % py[0]['threads']
-        out.append('| %s | %s | %d | %.0f | %.0f | **%.2fx** | %.4f | %.4f |'
-                   % (name, threads, go[0]['batches'], med(py, 'tokens_per_s'), med(go, 'tokens_per_s'),
-                      ratio(med(go, 'tokens_per_s'), med(py, 'tokens_per_s')), med(py, 'train_loss'),
-                      med(go, 'train_loss')))
+        row(name, threads, go, py)
         if kind == 'packed' and rows['tuned']['python']:
-            py = rows['tuned']['python']
-            out.append('| packed, PyTorch with malloc tuned as torchrnn | %s | %d | %.0f | %.0f | %.2fx | %.4f | %.4f |'
-                       % (threads, go[0]['batches'], med(py, 'tokens_per_s'), med(go, 'tokens_per_s'),
-                          ratio(med(go, 'tokens_per_s'), med(py, 'tokens_per_s')), med(py, 'train_loss'),
-                          med(go, 'train_loss')))
+            row('packed, PyTorch with malloc tuned as torchrnn', threads, go, rows['tuned']['python'], bold='')
     go, py = lm['go'], lm['python']
     if go and py:
-        out.append('| character LM | %d | %d | %.0f | %.0f | **%.2fx** | %.4f | %.4f |'
-                   % (go[0]['threads'], go[0]['batches'], med(py, 'tokens_per_s'), med(go, 'tokens_per_s'),
-                      ratio(med(go, 'tokens_per_s'), med(py, 'tokens_per_s')), med(py, 'train_loss'),
-                      med(go, 'train_loss')))
+        row('character LM', go[0]['threads'], go, py)
         speed = lambda r: r['sample_chars'] / r['sample_s']  # noqa: E731
         out.append('| character LM sampling, characters/s | %d | - | %.0f | %.0f | **%.2fx** | | |'
                    % (go[0]['threads'], med(py, speed), med(go, speed), ratio(med(go, speed), med(py, speed))))
