@@ -10,13 +10,13 @@ import (
 	"github.com/sugarme/gotch/ts"
 	"github.com/torchrnn/torchrnn/internal/atomic"
 	"github.com/torchrnn/torchrnn/internal/tensor"
+	"github.com/torchrnn/torchrnn/torch"
 )
 
 // Param is a named trainable tensor; names are PyTorch's state_dict keys.
-type Param struct {
-	Name   string
-	Tensor *ts.Tensor
-}
+// It is torch.Param, the type optim.New takes: p.List() goes straight to
+// an optimizer.
+type Param = torch.Param
 
 // Params is a model's parameters on one device, in creation order (which is
 // PyTorch's named_parameters() order for the same module).
@@ -48,6 +48,38 @@ func (p *Params) add(name string, t *ts.Tensor) *ts.Tensor {
 	t = tensor.Must(t.SetRequiresGrad(true, true))
 	p.list = append(p.list, Param{Name: name, Tensor: t})
 	return t
+}
+
+// Add registers t, which the set then owns, as a trainable parameter
+// named name (requires_grad on), for layers of one's own (a head on the
+// recurrent stack, say) that the optimizer and Save should see. Names must
+// be unique. It returns the registered tensor, t itself with gradients on.
+func (p *Params) Add(name string, t *torch.Tensor) (out *torch.Tensor, err error) {
+	defer tensor.Catch(&err, "lstm: add parameter "+name)
+	return p.add(name, t), nil
+}
+
+// Uniform adds a parameter of the given shape drawn from U(-bound, bound),
+// PyTorch's init for recurrent weights (bound 1/sqrt(hidden)) and linear
+// layers (1/sqrt(fan_in)). The set owns it.
+func (p *Params) Uniform(name string, shape []int64, bound float64) (t *torch.Tensor, err error) {
+	defer tensor.Catch(&err, "lstm: add parameter "+name)
+	return p.uniform(name, shape, bound), nil
+}
+
+// Normal adds a parameter of the given shape drawn from N(0, 1), PyTorch's
+// init for embeddings. The set owns it.
+func (p *Params) Normal(name string, shape []int64) (t *torch.Tensor, err error) {
+	defer tensor.Catch(&err, "lstm: add parameter "+name)
+	return p.normal(name, shape), nil
+}
+
+// Drop frees every parameter; the set is empty afterwards.
+func (p *Params) Drop() {
+	for _, q := range p.list {
+		torch.Free(q.Tensor)
+	}
+	p.list = nil
 }
 
 // List returns the parameters in order.

@@ -10,13 +10,12 @@ import (
 
 	"github.com/sugarme/gotch/ts"
 	"github.com/torchrnn/torchrnn/internal/tensor"
+	"github.com/torchrnn/torchrnn/torch"
 )
 
-// Param is a named tensor to optimize; names key the saved state.
-type Param struct {
-	Name   string
-	Tensor *ts.Tensor
-}
+// Param is a named tensor to optimize, the type lstm.Params lists; names
+// key the saved state.
+type Param = torch.Param
 
 // Config holds the hyperparameters. A zero field means its default.
 type Config struct {

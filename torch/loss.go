@@ -31,7 +31,7 @@ func CrossEntropy(logits, targets *Tensor, ignoreIndex int64) (loss *Tensor, err
 	}
 	C := shape[len(shape)-1]
 	flat := s.M(logits.Reshape([]int64{-1, C}, false)) // [..., C] -> [N, C]
-	y := s.M(targets.Reshape([]int64{-1}, false))       // [...] -> [N]
+	y := s.M(targets.Reshape([]int64{-1}, false))      // [...] -> [N]
 	if y.DType() != gotch.Int64 {
 		y = s.M(y.Totype(gotch.Int64, false))
 	}
