@@ -6,55 +6,10 @@
 package lstm
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 )
-
-// Cell names the recurrence, as libtorch's ops do.
-type Cell string
-
-const (
-	// RNNTanh: h' = tanh(W_ih x + b_ih + W_hh h + b_hh).
-	RNNTanh Cell = "rnn_tanh"
-	// RNNReLU: h' = relu(W_ih x + b_ih + W_hh h + b_hh).
-	RNNReLU Cell = "rnn_relu"
-	// LSTM, gates in PyTorch's order i, f, g, o:
-	//	i, f, o = σ(W_i· x + b_i· + U_i· h + c_i·);  g = tanh(W_g x + b_g + U_g h + c_g)
-	//	c' = f ⊙ c + i ⊙ g;  h' = o ⊙ tanh(c')
-	LSTM Cell = "lstm"
-	// GRU, gates in PyTorch's order r, z, n:
-	//	r, z = σ(W_r· x + b_r· + U_r· h + c_r·);  n = tanh(W_n x + b_n + r ⊙ (U_n h + c_n))
-	//	h' = (1 - z) ⊙ n + z ⊙ h
-	GRU Cell = "gru"
-)
-
-// cudnnMode is cuDNN's number for the cell (cudnnRNNMode_t).
-func (c Cell) cudnnMode() int64 {
-	switch c {
-	case RNNReLU:
-		return 0
-	case RNNTanh:
-		return 1
-	case LSTM:
-		return 2
-	}
-	return 3 // GRU
-}
-
-// gates is how many blocks of hidden rows the cell's weight matrices stack.
-func (c Cell) gates() int64 {
-	switch c {
-	case LSTM:
-		return 4
-	case GRU:
-		return 3
-	}
-	return 1
-}
-
-func (c Cell) valid() bool {
-	return c == RNNTanh || c == RNNReLU || c == LSTM || c == GRU
-}
 
 // Config is the shape of a model. A zero field means its default.
 type Config struct {
@@ -110,6 +65,7 @@ func (c Config) WithDefaults() Config {
 
 // Validate reports the first field out of range, by its flag name.
 func (c Config) Validate() error {
+	_, cellErr := ParseCell(string(c.Cell))
 	switch {
 	case c.Vocab < 2:
 		return fmt.Errorf("lstm: vocabulary size %d: need at least 2 (padding and one token)", c.Vocab)
@@ -119,8 +75,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("lstm: -hidden %d: must be at least 1", c.Hidden)
 	case c.Layers < 1:
 		return fmt.Errorf("lstm: -layers %d: must be at least 1", c.Layers)
-	case !c.Cell.valid():
-		return fmt.Errorf("lstm: -cell %q: want rnn_tanh, rnn_relu, lstm or gru", c.Cell)
+	case cellErr != nil:
+		return cellErr
 	case c.Dropout < 0 || c.Dropout >= 1:
 		return fmt.Errorf("lstm: -dropout %g: must be in [0, 1)", c.Dropout)
 	case c.PadID < 0 || c.PadID >= int64(c.Vocab):
@@ -151,12 +107,10 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.Embed, "embed", c.Embed, "embedding size")
 	fs.IntVar(&c.Hidden, "hidden", c.Hidden, "hidden size of each recurrent layer and direction")
 	fs.IntVar(&c.Layers, "layers", c.Layers, "number of stacked recurrent layers")
-	fs.Func("cell", fmt.Sprintf("recurrent cell: rnn_tanh, rnn_relu, lstm or gru (default %s)", c.Cell), func(s string) error {
-		if !Cell(s).valid() {
-			return fmt.Errorf("want rnn_tanh, rnn_relu, lstm or gru")
-		}
-		c.Cell = Cell(s)
-		return nil
+	fs.Func("cell", fmt.Sprintf("recurrent cell: %s (default %s)", cellNames(), c.Cell), func(s string) error {
+		cell, err := ParseCell(s)
+		c.Cell = cmp.Or(cell, c.Cell)
+		return err
 	})
 	fs.BoolVar(&c.Bidirectional, "bidirectional", c.Bidirectional, "run each layer in both directions")
 	fs.Float64Var(&c.Dropout, "dropout", c.Dropout, "dropout probability between layers and before the head, in [0, 1)")

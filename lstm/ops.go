@@ -9,18 +9,8 @@ import (
 //
 //	x [B, T, in], h, c [layers*dirs, B, H] -> out [B, T, dirs*H], h_n, c_n
 func (r *RNN) run(x, h, c *ts.Tensor, w []*ts.Tensor, layers int64, bi, train bool) (out, hn, cn *ts.Tensor) {
-	p := r.Dropout
-	var err error
-	switch r.Cell {
-	case LSTM:
-		out, hn, cn, err = ts.Lstm(x, []*ts.Tensor{h, c}, w, true, layers, p, train, bi, true)
-	case GRU:
-		out, hn, err = ts.Gru(x, h, w, true, layers, p, train, bi, true)
-	case RNNReLU:
-		out, hn, err = ts.RnnRelu(x, h, w, true, layers, p, train, bi, true)
-	default:
-		out, hn, err = ts.RnnTanh(x, h, w, true, layers, p, train, bi, true)
-	}
+	spec := tensor.Val(r.Cell.spec())
+	out, hn, cn, err := spec.padded(x, h, c, w, layers, r.Dropout, train, bi)
 	tensor.Check(err)
 	return out, hn, cn
 }
@@ -29,18 +19,8 @@ func (r *RNN) run(x, h, c *ts.Tensor, w []*ts.Tensor, layers int64, bi, train bo
 //
 //	data [sum(lengths), in], batchSizes [T] -> out [sum(lengths), dirs*H], h_n, c_n
 func (r *RNN) runData(data, batchSizes, h, c *ts.Tensor, train bool) (out, hn, cn *ts.Tensor) {
-	p, L, bi, w := r.Dropout, r.Layers, r.Dirs == 2, r.weights
-	var err error
-	switch r.Cell {
-	case LSTM:
-		out, hn, cn, err = ts.LstmData(data, batchSizes, []*ts.Tensor{h, c}, w, true, L, p, train, bi)
-	case GRU:
-		out, hn, err = ts.GruData(data, batchSizes, h, w, true, L, p, train, bi)
-	case RNNReLU:
-		out, hn, err = ts.RnnReluData(data, batchSizes, h, w, true, L, p, train, bi)
-	default:
-		out, hn, err = ts.RnnTanhData(data, batchSizes, h, w, true, L, p, train, bi)
-	}
+	spec := tensor.Val(r.Cell.spec())
+	out, hn, cn, err := spec.packed(data, batchSizes, h, c, r.weights, r.Layers, r.Dropout, train, r.Dirs == 2)
 	tensor.Check(err)
 	return out, hn, cn
 }

@@ -72,7 +72,8 @@ func newRNN(p *Params, prefix string, cell Cell, input, hidden, layers int64, bi
 	if bidirectional {
 		r.Dirs = 2
 	}
-	bound, rows := invSqrt(hidden), cell.gates()*hidden
+	spec := tensor.Val(cell.spec())
+	bound, rows := invSqrt(hidden), spec.gates*hidden
 	for l := int64(0); l < layers; l++ {
 		in := input
 		if l > 0 {
@@ -91,7 +92,7 @@ func newRNN(p *Params, prefix string, cell Cell, input, hidden, layers int64, bi
 		}
 	}
 	if p.Device.IsCuda() {
-		tensor.Check(tensor.FlattenRNNWeights(r.weights, 4, input, r.Cell.cudnnMode(), hidden, layers, bidirectional))
+		tensor.Check(tensor.FlattenRNNWeights(r.weights, 4, input, spec.cudnnMode, hidden, layers, bidirectional))
 	}
 	return r
 }
@@ -99,9 +100,10 @@ func newRNN(p *Params, prefix string, cell Cell, input, hidden, layers int64, bi
 // ZeroState returns a zero initial state for a batch of B.
 func (r *RNN) ZeroState(B int64, device gotch.Device) (s State, err error) {
 	defer tensor.Catch(&err, "lstm: zero state")
+	spec := tensor.Val(r.Cell.spec())
 	shape := []int64{r.Layers * r.Dirs, B, r.Hidden}
 	s.H = tensor.Must(ts.Zeros(shape, gotch.Float, device))
-	if r.Cell == LSTM {
+	if spec.hasC {
 		s.C = tensor.Must(ts.Zeros(shape, gotch.Float, device))
 	}
 	return s, nil
@@ -196,8 +198,11 @@ func checkLengths(lengths []int64, B, T int64) {
 // NewRNN adds a recurrent stack's parameters to p under prefix (e.g. "rnn."),
 // with PyTorch's names and initialisation, for models built by hand.
 func NewRNN(p *Params, prefix string, cell Cell, input, hidden, layers int64, bidirectional bool, dropout float64) (r *RNN, err error) {
-	if !cell.valid() || input < 1 || hidden < 1 || layers < 1 || dropout < 0 || dropout >= 1 {
-		return nil, fmt.Errorf("lstm: new rnn: bad shape (cell %q, input %d, hidden %d, layers %d, dropout %g)", cell, input, hidden, layers, dropout)
+	if _, err := ParseCell(string(cell)); err != nil {
+		return nil, err
+	}
+	if input < 1 || hidden < 1 || layers < 1 || dropout < 0 || dropout >= 1 {
+		return nil, fmt.Errorf("lstm: new rnn: bad shape (input %d, hidden %d, layers %d, dropout %g)", input, hidden, layers, dropout)
 	}
 	defer tensor.Catch(&err, "lstm: new rnn")
 	return newRNN(p, prefix, cell, input, hidden, layers, bidirectional, dropout), nil
