@@ -2,6 +2,7 @@ package lstm
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
@@ -114,7 +115,10 @@ func (r *RNN) ZeroState(B int64, device gotch.Device) (s State, err error) {
 //	x [B, T, input] float, lengths [B] (nil: all T), h0 (zero value: zeros)
 //	  -> out [B, T, dirs*hidden] (zero past each length), final state
 //
-// Lengths may come in any order; each must be in 1..T.
+// Lengths may come in any order; each must be in 1..T. A given h0 holds H,
+// and C for an LSTM alone, each [layers*dirs, B, hidden]; anything else is
+// an error. The caller frees out and the final state; x and h0 stay the
+// caller's.
 func (r *RNN) Forward(x *ts.Tensor, lengths []int64, h0 State, train bool) (out *ts.Tensor, hn State, err error) {
 	defer tensor.Catch(&err, "lstm: rnn forward")
 	out, hn = r.forward(x, lengths, h0, train, true)
@@ -138,10 +142,11 @@ func (r *RNN) forward(x *ts.Tensor, lengths []int64, h0 State, train, outputs bo
 		tensor.Fail("input shape %v, want [B, T, %d]", shape, r.Input)
 	}
 	B, T := shape[0], shape[1]
-	if h0.H == nil {
+	if h0.H == nil && h0.C == nil {
 		h0 = tensor.Val(r.ZeroState(B, x.MustDevice()))
 		defer h0.Drop()
 	}
+	r.checkState(h0, B)
 	if lengths == nil || allEqual(lengths, T) {
 		if lengths != nil && int64(len(lengths)) != B {
 			tensor.Fail("%d lengths for a batch of %d", len(lengths), B)
@@ -163,6 +168,32 @@ func (r *RNN) forward(x *ts.Tensor, lengths []int64, h0 State, train, outputs bo
 	}
 	defer raw.MustDrop()
 	return zeroPast(raw, lengths), hn
+}
+
+// checkState fails unless s is a whole state for a batch of B: H, and C
+// for a cell that has one, each [layers*dirs, B, hidden].
+func (r *RNN) checkState(s State, B int64) {
+	spec := tensor.Val(r.Cell.spec())
+	switch {
+	case s.H == nil:
+		tensor.Fail("the initial state has C but no H")
+	case spec.hasC && s.C == nil:
+		tensor.Fail("the initial state has H but no C: an %s state needs both", r.Cell)
+	case !spec.hasC && s.C != nil:
+		tensor.Fail("the initial state has a C, but a %s cell has no C", r.Cell)
+	}
+	want := []int64{r.Layers * r.Dirs, B, r.Hidden}
+	for _, t := range []struct {
+		name string
+		x    *ts.Tensor
+	}{{"H", s.H}, {"C", s.C}} {
+		if t.x == nil {
+			continue
+		}
+		if got := tensor.Val(t.x.Size()); !slices.Equal(got, want) {
+			tensor.Fail("the initial state's %s has shape %v, want [layers*directions, B, hidden] = %v", t.name, got, want)
+		}
+	}
 }
 
 func (r *RNN) strategy(device gotch.Device) Strategy {
