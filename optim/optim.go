@@ -1,7 +1,3 @@
-// Package optim updates parameters with Adam or SGD, PyTorch's algorithms,
-// written with libtorch tensor ops so that the optimizer state can be saved
-// with a checkpoint and a run resumed exactly (gotch's libtorch optimizers
-// cannot export their state).
 package optim
 
 import (

@@ -1,7 +1,3 @@
-// Package sample picks the next token from a language model's logits:
-// greedy (temperature 0) or from softmax(logits / temperature) restricted to
-// the top-k tokens and to the smallest set whose probability reaches top-p
-// (nucleus sampling), as nanoGPT's generate and Hugging Face's samplers do.
 package sample
 
 import (
