@@ -40,7 +40,7 @@ func NewClassifier(cfg Config, device gotch.Device) (m *Classifier, err error) {
 	p := &Params{Device: device}
 	D := cfg.directions()
 	m = &Classifier{Config: cfg, Params: p}
-	m.Embedding = newEmbedding(p, "embedding", int64(cfg.Vocab), int64(cfg.Embed), cfg.PadID)
+	m.Embedding = newEmbedding(p, "embedding", int64(cfg.Vocab), int64(cfg.Embed), cfg.PadID, nil, false)
 	m.RNN = newRNN(p, "rnn.", cfg.Cell, int64(cfg.Embed), int64(cfg.Hidden), int64(cfg.Layers), cfg.Bidirectional, cfg.Dropout)
 	m.FC1 = newLinear(p, "fc1", D*int64(cfg.Hidden), int64(cfg.Head))
 	m.FC2 = newLinear(p, "fc2", int64(cfg.Head), m.outputs())

@@ -28,7 +28,7 @@ func NewLM(cfg Config, device gotch.Device) (m *LM, err error) {
 	p := &Params{Device: device}
 	V, E, H := int64(cfg.Vocab), int64(cfg.Embed), int64(cfg.Hidden)
 	m = &LM{Config: cfg, Params: p}
-	m.Encoder = newEmbedding(p, "encoder", V, E, -1)
+	m.Encoder = newEmbedding(p, "encoder", V, E, -1, nil, false)
 	m.RNN = newRNN(p, "rnn.", cfg.Cell, E, H, int64(cfg.Layers), false, cfg.Dropout)
 	if cfg.Tie {
 		bound := invSqrt(H)

@@ -11,7 +11,10 @@ func TestEmbeddingMatchesPyTorch(t *testing.T) {
 	lockThread(t)
 	f := load(t, fixture.EmbeddingFileName, fixture.LoadEmbedding)
 	p := &Params{Device: device(t)}
-	e := build(t, func() *Embedding { return newEmbedding(p, "emb", int64(f.V), int64(f.E), f.PaddingIdx) })
+	e, err := NewEmbedding(p, "emb", int64(f.V), int64(f.E), f.PaddingIdx, EmbeddingOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	row0, _ := e.Weight.Select(0, f.PaddingIdx, false)
 	near(t, "fresh padding row", row0, fixture.Tensor{Shape: []int64{int64(f.E)}, Data: make([]float64, f.E)}, 0)
 	if err := p.Set("emb.weight", f.Weight.Float32()); err != nil {

@@ -41,11 +41,14 @@ func (p *Params) normal(name string, shape []int64) *ts.Tensor {
 	return p.add(name, tensor.Must(ts.Randn(shape, gotch.Float, p.Device)))
 }
 
-func (p *Params) add(name string, t *ts.Tensor) *ts.Tensor {
+func (p *Params) add(name string, t *ts.Tensor) *ts.Tensor { return p.addTensor(name, t, true) }
+
+// addTensor adds t under name, tracking its gradient when grad; p owns it.
+func (p *Params) addTensor(name string, t *ts.Tensor, grad bool) *ts.Tensor {
 	if p.Get(name) != nil {
 		tensor.Fail("parameter %s defined twice", name)
 	}
-	t = tensor.Must(t.SetRequiresGrad(true, true))
+	t = tensor.Must(t.SetRequiresGrad(grad, true))
 	p.list = append(p.list, Param{Name: name, Tensor: t})
 	return t
 }
