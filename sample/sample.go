@@ -19,15 +19,15 @@ type Options struct {
 	Never       []int64 // ids never drawn, whatever their logits: a vocabulary's <pad> and <unk>
 }
 
-// Validate reports an option out of range, by its flag name.
+// Validate reports the first option out of range.
 func (o Options) Validate() error {
 	switch {
 	case o.Temperature < 0 || math.IsNaN(o.Temperature) || math.IsInf(o.Temperature, 0):
-		return fmt.Errorf("-temperature %g: must be 0 (greedy) or positive", o.Temperature)
+		return fmt.Errorf("sample: temperature %g: must be 0 (greedy) or positive", o.Temperature)
 	case o.TopK < 0:
-		return fmt.Errorf("-top-k %d: must be 0 (all) or positive", o.TopK)
+		return fmt.Errorf("sample: top-k %d: must be 0 (all) or positive", o.TopK)
 	case o.TopP < 0 || o.TopP > 1 || math.IsNaN(o.TopP):
-		return fmt.Errorf("-top-p %g: must be in [0, 1]", o.TopP)
+		return fmt.Errorf("sample: top-p %g: must be in [0, 1]", o.TopP)
 	}
 	return nil
 }
