@@ -1,6 +1,8 @@
 package lstm
 
 import (
+	"fmt"
+
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 	"github.com/torchrnn/torchrnn/internal/tensor"
@@ -18,11 +20,15 @@ type LM struct {
 }
 
 // NewLM builds a language model on device. Every id is a real token: the
-// embedding has no padding row.
+// embedding has no padding row. It runs left to right only: a bidirectional
+// cfg is an error.
 func NewLM(cfg Config, device gotch.Device) (m *LM, err error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	if cfg.Bidirectional {
+		return nil, fmt.Errorf("lstm: a language model cannot be bidirectional: its reverse direction would read the tokens it is to predict")
 	}
 	defer tensor.Catch(&err, "lstm: new language model")
 	p := &Params{Device: device}

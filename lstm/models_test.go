@@ -2,6 +2,7 @@ package lstm
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/torchrnn/torchrnn/internal/fixture"
@@ -116,5 +117,16 @@ func TestLMMatchesPyTorch(t *testing.T) {
 				near(t, "grad c0", grad(t, state.C), *c.GradC0, 1e-4)
 			}
 		})
+	}
+}
+
+// TestLMRejectsBidirectional: a language model predicts the next token, so
+// it cannot read the sequence backwards too; NewLM used to build a one-way
+// model while its Config said bidirectional.
+func TestLMRejectsBidirectional(t *testing.T) {
+	lockThread(t)
+	m, err := NewLM(Config{Vocab: 7, Embed: 4, Hidden: 4, Bidirectional: true}, device(t))
+	if err == nil || !strings.Contains(err.Error(), "bidirectional") {
+		t.Errorf("NewLM(bidirectional): model %v, error %v, want an error saying bidirectional", m != nil, err)
 	}
 }
