@@ -12,6 +12,7 @@ import (
 	"github.com/sugarme/gotch"
 	"github.com/torchrnn/torchrnn/internal/libtorch"
 	"github.com/torchrnn/torchrnn/lstm"
+	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/train"
 )
 
@@ -134,12 +135,12 @@ func entries(cells []lstm.Cell, bi bool) []Entry {
 
 // read fills the entry from its finished run folder.
 func (e *Entry) read() error {
-	run, info, err := train.OpenFolder(e.Dir)
+	run, info, err := rundir.OpenFolder(e.Dir)
 	if err != nil {
 		return fmt.Errorf("study: compare %s: %w", e.Name, err)
 	}
-	var st train.State
-	if err := run.ReadJSON(train.StateFile, &st); err != nil {
+	var st rundir.State
+	if err := run.ReadJSON(rundir.StateFile, &st); err != nil {
 		return fmt.Errorf("study: compare %s: %w", e.Name, err)
 	}
 	epochs, err := run.Metrics()

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/torchrnn/torchrnn/lstm"
+	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/train"
 )
 
@@ -40,7 +41,7 @@ func TestCompareDryRun(t *testing.T) {
 		t.Fatalf("compare.json entries %+v, want rnn_tanh and gru", saved.Entries)
 	}
 	for _, e := range saved.Entries {
-		if _, err := os.Stat(filepath.Join(dir, e.Name, train.StateFile)); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, e.Name, rundir.StateFile)); err != nil {
 			t.Errorf("%s: %v", e.Name, err)
 		}
 		if e.Epochs != 1 || len(e.ValidAcc) != 1 || e.Parameters <= 0 || !(e.TestLoss > 0) || e.Seconds <= 0 {

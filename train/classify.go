@@ -10,6 +10,7 @@ import (
 	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/optim"
+	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/seq"
 )
 
@@ -28,10 +29,10 @@ type classifier struct {
 
 func (c *classifier) params() *lstm.Params { return c.model.Params }
 
-func (c *classifier) score(e Epoch) float64 { return e.ValidAcc }
+func (c *classifier) score(e rundir.Epoch) float64 { return e.ValidAcc }
 
-func (c *classifier) epochMetrics(epoch int, tr, va phase) Epoch {
-	return Epoch{Epoch: epoch, TrainLoss: tr.loss, TrainAcc: tr.acc, ValidLoss: va.loss, ValidAcc: va.acc,
+func (c *classifier) epochMetrics(epoch int, tr, va phase) rundir.Epoch {
+	return rundir.Epoch{Epoch: epoch, TrainLoss: tr.loss, TrainAcc: tr.acc, ValidLoss: va.loss, ValidAcc: va.acc,
 		Seconds: tr.seconds, TokensPerSec: float64(tr.tokens) / tr.seconds}
 }
 

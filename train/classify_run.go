@@ -9,6 +9,7 @@ import (
 
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/optim"
+	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/seq"
 	"github.com/torchrnn/torchrnn/vocab"
 )
@@ -25,7 +26,10 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, prev *res
 	if err != nil {
 		return UsageError{err}
 	}
-	tok := tokenizer(cfg.Tokenizer)
+	tok, err := rundir.Tokenizer(cfg.Tokenizer)
+	if err != nil {
+		return UsageError{err}
+	}
 	var v *vocab.Vocab
 	var train encoded
 	if prev != nil {
@@ -39,7 +43,7 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, prev *res
 		v = vocab.New(counts.Counter, vocab.Options{MinFreq: cfg.MinFreq, MaxSize: cfg.MaxVocab})
 		train = withLabels(v.EncodeIndexed(counts), data.train, cfg.MaxLen)
 	}
-	c := &classifier{cfg: cfg, device: dev, out: out, pad: newPadding(cfg),
+	c := &classifier{cfg: cfg, device: dev, out: out, pad: cfg.text().Padding(),
 		train: train,
 		valid: encode(v, tok, data.valid, cfg.MaxLen),
 		test:  encode(v, tok, data.test, cfg.MaxLen)}
@@ -74,33 +78,40 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, prev *res
 
 // openRun creates the run folder (vocabulary, config, state), or loads the
 // resumed run's weights and optimizer state.
-func openRun(cfg Config, t task, opt *optim.Optimizer, model lstm.Config, v *vocab.Vocab, labels []string, prev *resumed) (*Folder, *State, error) {
+func openRun(cfg Config, t task, opt *optim.Optimizer, model lstm.Config, v *vocab.Vocab, labels []string, prev *resumed) (*rundir.Folder, *rundir.State, error) {
 	if prev != nil {
-		if err := t.params().Load(prev.run.Path(LastFile)); err != nil {
+		if err := t.params().Load(prev.run.Path(rundir.LastFile)); err != nil {
 			return nil, nil, err
 		}
-		if err := opt.Load(prev.run.Path(OptimFile)); err != nil {
+		if err := opt.Load(prev.run.Path(rundir.OptimFile)); err != nil {
 			return nil, nil, err
 		}
-		return prev.run, &prev.state, prev.run.WriteJSON(ConfigFile, prev.info)
+		return prev.run, &prev.state, prev.run.WriteJSON(rundir.ConfigFile, prev.info)
 	}
-	run, err := NewFolder(cfg.Out, cfg.Task)
+	run, err := rundir.NewFolder(cfg.Out, cfg.Task)
+	if errors.Is(err, rundir.ErrNotEmpty) {
+		return nil, nil, UsageError{fmt.Errorf("-out %s: %w (use -resume %s to continue it)", cfg.Out, rundir.ErrNotEmpty, cfg.Out)}
+	}
 	if err != nil {
-		return nil, nil, UsageError{err}
+		return nil, nil, UsageError{fmt.Errorf("-out %s: %w", cfg.Out, err)}
 	}
-	if err := v.Save(run.Path(VocabFile)); err != nil {
+	if err := v.Save(run.Path(rundir.VocabFile)); err != nil {
 		return nil, nil, err
 	}
-	st := &State{}
-	if err := run.WriteJSON(ConfigFile, NewInfo(cfg.Task, model, cfg, labels)); err != nil {
+	info, err := rundir.NewInfo(cfg.Task, model, cfg, labels)
+	if err != nil {
 		return nil, nil, err
 	}
-	return run, st, run.WriteJSON(StateFile, st)
+	if err := run.WriteJSON(rundir.ConfigFile, info); err != nil {
+		return nil, nil, err
+	}
+	st := &rundir.State{}
+	return run, st, run.WriteJSON(rundir.StateFile, st)
 }
 
 // testBest evaluates model.pt on the test split and records the result.
-func testBest(run *Folder, c *classifier, st *State, out io.Writer) error {
-	if err := c.model.Params.Load(run.Path(BestFile)); err != nil {
+func testBest(run *rundir.Folder, c *classifier, st *rundir.State, out io.Writer) error {
+	if err := c.model.Params.Load(run.Path(rundir.BestFile)); err != nil {
 		return err
 	}
 	te, err := c.evaluate("test", st.BestEpoch)
@@ -109,6 +120,6 @@ func testBest(run *Folder, c *classifier, st *State, out io.Writer) error {
 	}
 	st.TestLoss, st.TestAcc = te.loss, te.acc
 	fmt.Fprintf(out, "test: loss %.4f, accuracy %.2f%% (%d examples, best epoch %d, %s)\n",
-		te.loss, 100*te.acc, te.examples, st.BestEpoch, run.Path(BestFile))
-	return run.WriteJSON(StateFile, st)
+		te.loss, 100*te.acc, te.examples, st.BestEpoch, run.Path(rundir.BestFile))
+	return run.WriteJSON(rundir.StateFile, st)
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/torchrnn/torchrnn/rundir"
 )
 
 // Config is how to train: data, optimisation and run settings. The model's
@@ -91,7 +93,7 @@ func (c Config) Validate() error {
 	switch {
 	case c.Task != "classify" && c.Task != "lm":
 		return bad("task", c.Task, "want classify or lm")
-	case c.Tokenizer != "imdb" && c.Tokenizer != "whitespace" && c.Tokenizer != "chars":
+	case !validTokenizer(c.Tokenizer):
 		return bad("tokenizer", c.Tokenizer, "want imdb, whitespace or chars")
 	case c.Level != "char" && c.Level != "word":
 		return bad("level", c.Level, "want char or word")
@@ -127,6 +129,16 @@ func (c Config) Validate() error {
 		return bad("device", c.Device, "want auto, cpu, cuda or cuda:N")
 	}
 	return nil
+}
+
+// text is how the run turns text into tokens, as config.json records it.
+func (c Config) text() rundir.Text {
+	return rundir.Text{Tokenizer: c.Tokenizer, Level: c.Level, MaxLen: c.MaxLen, Truncate: c.Truncate}
+}
+
+func validTokenizer(name string) bool {
+	_, err := rundir.Tokenizer(name)
+	return err == nil
 }
 
 func validDevice(s string) bool {

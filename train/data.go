@@ -65,17 +65,6 @@ func isTable(path string) bool {
 	return ext == ".csv" || ext == ".tsv"
 }
 
-// tokenizer returns the named tokenizer.
-func tokenizer(name string) vocab.Tokenizer {
-	switch name {
-	case "whitespace":
-		return vocab.Whitespace
-	case "chars":
-		return vocab.Chars
-	}
-	return vocab.IMDB
-}
-
 // encoded is a split as id sequences with their labels.
 type encoded struct {
 	ids     [][]int64

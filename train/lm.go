@@ -15,6 +15,7 @@ import (
 	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/optim"
+	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/seq"
 	"github.com/torchrnn/torchrnn/vocab"
 )
@@ -34,10 +35,10 @@ type languageModel struct {
 
 func (m *languageModel) params() *lstm.Params { return m.model.Params }
 
-func (m *languageModel) score(e Epoch) float64 { return -e.ValidLoss }
+func (m *languageModel) score(e rundir.Epoch) float64 { return -e.ValidLoss }
 
-func (m *languageModel) epochMetrics(epoch int, tr, va phase) Epoch {
-	e := Epoch{Epoch: epoch, TrainLoss: tr.loss, ValidLoss: va.loss, ValidPPL: math.Exp(va.loss),
+func (m *languageModel) epochMetrics(epoch int, tr, va phase) rundir.Epoch {
+	e := rundir.Epoch{Epoch: epoch, TrainLoss: tr.loss, ValidLoss: va.loss, ValidPPL: math.Exp(va.loss),
 		Seconds: tr.seconds, TokensPerSec: float64(tr.tokens) / tr.seconds}
 	if m.cfg.Level == "char" {
 		e.ValidBPC = va.loss / math.Ln2
@@ -174,21 +175,6 @@ func badLine(b []byte) int {
 		b = b[n:]
 	}
 	return line
-}
-
-// lmTokens splits text into characters, or into words with <eos> ending
-// each line (as pytorch/examples word_language_model).
-func lmTokens(text, level string) []string {
-	if level == "char" {
-		return vocab.Chars(text)
-	}
-	var out []string
-	for _, line := range strings.Split(text, "\n") {
-		if f := strings.Fields(line); len(f) > 0 {
-			out = append(append(out, f...), vocab.EOS)
-		}
-	}
-	return out
 }
 
 // lmVocab builds the vocabulary: every character of the text at char level,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/torchrnn/torchrnn/lstm"
+	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/vocab"
 )
 
@@ -23,7 +24,7 @@ func runLM(ctx context.Context, cfg Config, model lstm.Config, prev *resumed, ou
 	if err != nil {
 		return UsageError{err}
 	}
-	tokens := lmTokens(text, cfg.Level)
+	tokens := cfg.text().Tokens(text)
 	nValid := int(cfg.Valid * float64(len(tokens)))
 	nTrain := len(tokens) - nValid
 	var v *vocab.Vocab
@@ -61,6 +62,6 @@ func runLM(ctx context.Context, cfg Config, model lstm.Config, prev *resumed, ou
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
-	fmt.Fprintf(out, "best: epoch %d, validation loss %.4f (%s)\n", st.BestEpoch, -st.Best, run.Path(BestFile))
+	fmt.Fprintf(out, "best: epoch %d, validation loss %.4f (%s)\n", st.BestEpoch, -st.Best, run.Path(rundir.BestFile))
 	return err
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/sugarme/gotch"
+	"github.com/torchrnn/torchrnn/infer"
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/sample"
 )
@@ -43,7 +44,7 @@ func TestLMOverfitsAndRegenerates(t *testing.T) {
 	if err := Run(context.Background(), cfg, model, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	g, err := LoadGenerator(cfg.Out, gotch.CPU)
+	g, err := infer.LoadGenerator(cfg.Out, gotch.CPU)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +104,7 @@ func TestLMBadInput(t *testing.T) {
 	if err := Run(context.Background(), cfg, model, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LoadGenerator(cfg.Out, gotch.CPU); err == nil || !strings.Contains(err.Error(), "not a language model") {
+	if _, err := infer.LoadGenerator(cfg.Out, gotch.CPU); err == nil || !strings.Contains(err.Error(), "not a language model") {
 		t.Errorf("generate from a classifier run: %v", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/optim"
+	"github.com/torchrnn/torchrnn/rundir"
 )
 
 // phase is what one pass over a split measured.
@@ -26,14 +27,14 @@ type task interface {
 	trainEpoch(ctx context.Context, epoch int) (phase, error)
 	evaluate(name string, epoch int) (phase, error)
 	params() *lstm.Params
-	epochMetrics(epoch int, train, valid phase) Epoch
-	score(e Epoch) float64 // higher is better
+	epochMetrics(epoch int, train, valid phase) rundir.Epoch
+	score(e rundir.Epoch) float64 // higher is better
 }
 
 // loop runs epochs of t until cfg.Epochs, early stopping or ctx's end
 // (Ctrl-C): each epoch is validated, logged, plotted and checkpointed.
 // Interrupted, it still validates and saves, then returns ctx's error.
-func loop(ctx context.Context, run *Folder, t task, opt *optim.Optimizer, cfg Config, st *State, out io.Writer) error {
+func loop(ctx context.Context, run *rundir.Folder, t task, opt *optim.Optimizer, cfg Config, st *rundir.State, out io.Writer) error {
 	for st.Epoch < cfg.Epochs && !st.Done {
 		epoch := st.Epoch + 1
 		libtorch.Seed(cfg.Seed*1000 + int64(epoch)) // dropout masks replay on resume
@@ -64,7 +65,7 @@ func loop(ctx context.Context, run *Folder, t task, opt *optim.Optimizer, cfg Co
 			st.Done = true
 		}
 		st.Done = st.Done || cfg.DryRun || st.Epoch >= cfg.Epochs
-		if err := run.WriteJSON(StateFile, st); err != nil {
+		if err := run.WriteJSON(rundir.StateFile, st); err != nil {
 			return err
 		}
 	}
@@ -73,18 +74,18 @@ func loop(ctx context.Context, run *Folder, t task, opt *optim.Optimizer, cfg Co
 
 // checkpoint writes last.pt and optim.pt, model.pt when the score is the
 // best so far, the epoch's metrics and the curves.
-func checkpoint(run *Folder, t task, opt *optim.Optimizer, st *State, e Epoch, score float64) error {
+func checkpoint(run *rundir.Folder, t task, opt *optim.Optimizer, st *rundir.State, e rundir.Epoch, score float64) error {
 	p := t.params()
-	if err := p.Save(run.Path(LastFile)); err != nil {
+	if err := p.Save(run.Path(rundir.LastFile)); err != nil {
 		return err
 	}
-	if err := opt.Save(run.Path(OptimFile)); err != nil {
+	if err := opt.Save(run.Path(rundir.OptimFile)); err != nil {
 		return err
 	}
 	st.Steps = opt.Steps
 	if st.BestEpoch == 0 || score > st.Best {
 		st.Best, st.BestEpoch, st.Stale = score, e.Epoch, 0
-		if err := p.Save(run.Path(BestFile)); err != nil {
+		if err := p.Save(run.Path(rundir.BestFile)); err != nil {
 			return err
 		}
 	} else {
@@ -97,7 +98,7 @@ func checkpoint(run *Folder, t task, opt *optim.Optimizer, st *State, e Epoch, s
 	if err != nil {
 		return err
 	}
-	return PlotCurves(run.Path(CurvesFile), all, run.Dir)
+	return PlotCurves(run.Path(rundir.CurvesFile), all, run.Dir)
 }
 
 // guard stops training on a loss that is not a number or explodes.

@@ -10,8 +10,7 @@ import (
 	"github.com/torchrnn/torchrnn/internal/libtorch"
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/optim"
-	"github.com/torchrnn/torchrnn/seq"
-	"github.com/torchrnn/torchrnn/vocab"
+	"github.com/torchrnn/torchrnn/rundir"
 )
 
 // UsageError is a bad flag or argument: the commands exit with status 2.
@@ -57,32 +56,39 @@ func Run(ctx context.Context, cfg Config, model lstm.Config, out io.Writer) erro
 // Resume continues the run in dir from its last finished epoch; epochs > 0
 // raises the number of epochs to train.
 func Resume(ctx context.Context, dir string, epochs int, out io.Writer) error {
-	run, info, err := OpenFolder(dir)
+	run, info, err := rundir.OpenFolder(dir)
 	if err != nil {
 		return UsageError{fmt.Errorf("-resume: %w", err)}
 	}
-	if epochs > 0 {
-		info.Train.Epochs = epochs
+	var cfg Config
+	if err := info.ReadTrain(&cfg); err != nil {
+		return UsageError{fmt.Errorf("-resume %s: %w", dir, err)}
 	}
-	var st State
-	if err := run.ReadJSON(StateFile, &st); err != nil {
+	if epochs > 0 {
+		cfg.Epochs = epochs
+		if err := info.SetTrain(cfg); err != nil {
+			return err
+		}
+	}
+	var st rundir.State
+	if err := run.ReadJSON(rundir.StateFile, &st); err != nil {
 		return fmt.Errorf("-resume: %w", err)
 	}
-	if st.Epoch >= info.Train.Epochs {
-		return UsageError{fmt.Errorf("-resume %s: all %d epochs are done (raise -epochs to train more)", dir, info.Train.Epochs)}
+	if st.Epoch >= cfg.Epochs {
+		return UsageError{fmt.Errorf("-resume %s: all %d epochs are done (raise -epochs to train more)", dir, cfg.Epochs)}
 	}
 	st.Done = false
 	prev := &resumed{run: run, info: info, state: st}
 	if info.Task == "lm" {
-		return runLM(ctx, info.Train, info.Model, prev, out)
+		return runLM(ctx, cfg, info.Model, prev, out)
 	}
-	return runClassifier(ctx, info.Train, info.Model, prev, out)
+	return runClassifier(ctx, cfg, info.Model, prev, out)
 }
 
 type resumed struct {
-	run   *Folder
-	info  *RunInfo
-	state State
+	run   *rundir.Folder
+	info  *rundir.RunInfo
+	state rundir.State
 }
 
 // setup applies the device, thread and strategy settings, and tunes glibc's
@@ -116,12 +122,4 @@ func setup(cfg Config) (gotch.Device, lstm.Strategy, int, error) {
 
 func newOptimizer(p *lstm.Params, cfg Config) (*optim.Optimizer, error) {
 	return optim.New(optimParams(p), optim.Config{Algorithm: cfg.Optimizer, LR: cfg.LR, WeightDecay: cfg.WeightDecay})
-}
-
-func newPadding(cfg Config) seq.Padding {
-	trunc := seq.KeepTail
-	if cfg.Truncate == "head" {
-		trunc = seq.KeepHead
-	}
-	return seq.Padding{MaxLen: max(cfg.MaxLen, 0), Truncate: trunc, PadID: vocab.PadID, Empty: seq.PadEmpty}
 }

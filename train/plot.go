@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"github.com/torchrnn/torchrnn/internal/atomic"
+	"github.com/torchrnn/torchrnn/rundir"
 	"image/color"
 	"math"
 	"strconv"
@@ -49,13 +50,13 @@ type series struct {
 // NaN and infinite values are left out. The image is rendered to a temporary
 // file in the folder of path and renamed over path, so a reader never sees a
 // half-written file.
-func PlotCurves(path string, epochs []Epoch, title string) error {
+func PlotCurves(path string, epochs []rundir.Epoch, title string) error {
 	if len(epochs) == 0 {
 		return fmt.Errorf("train: plot %s: no epochs", path)
 	}
 	loss, err := newPanel("loss", "loss", epochs, []series{
-		pick("train", trainColor, epochs, func(e Epoch) float64 { return e.TrainLoss }),
-		pick("valid", validColor, epochs, func(e Epoch) float64 { return e.ValidLoss }),
+		pick("train", trainColor, epochs, func(e rundir.Epoch) float64 { return e.TrainLoss }),
+		pick("valid", validColor, epochs, func(e rundir.Epoch) float64 { return e.ValidLoss }),
 	})
 	if err != nil {
 		return fmt.Errorf("train: plot %s: %w", path, err)
@@ -89,7 +90,7 @@ func PlotCurves(path string, epochs []Epoch, title string) error {
 }
 
 // rightPanel is accuracy in % for a classifier, else validation perplexity.
-func rightPanel(epochs []Epoch) (*plot.Plot, error) {
+func rightPanel(epochs []rundir.Epoch) (*plot.Plot, error) {
 	hasAcc := anyTrainAcc(epochs)
 	for _, e := range epochs {
 		hasAcc = hasAcc || e.ValidAcc > 0
@@ -97,9 +98,9 @@ func rightPanel(epochs []Epoch) (*plot.Plot, error) {
 	if hasAcc {
 		var lines []series
 		if anyTrainAcc(epochs) { // a run may measure accuracy on validation only
-			lines = append(lines, pick("train", trainColor, epochs, func(e Epoch) float64 { return 100 * e.TrainAcc }))
+			lines = append(lines, pick("train", trainColor, epochs, func(e rundir.Epoch) float64 { return 100 * e.TrainAcc }))
 		}
-		lines = append(lines, pick("valid", validColor, epochs, func(e Epoch) float64 { return 100 * e.ValidAcc }))
+		lines = append(lines, pick("valid", validColor, epochs, func(e rundir.Epoch) float64 { return 100 * e.ValidAcc }))
 		p, err := newPanel("accuracy", "accuracy (%)", epochs, lines)
 		if err == nil {
 			p.Legend.Top = false // accuracy rises toward the top right
@@ -107,7 +108,7 @@ func rightPanel(epochs []Epoch) (*plot.Plot, error) {
 		return p, err
 	}
 	return newPanel("perplexity", "perplexity", epochs, []series{
-		pick("valid", validColor, epochs, func(e Epoch) float64 {
+		pick("valid", validColor, epochs, func(e rundir.Epoch) float64 {
 			if e.ValidPPL > 0 {
 				return e.ValidPPL
 			}
@@ -117,7 +118,7 @@ func rightPanel(epochs []Epoch) (*plot.Plot, error) {
 }
 
 // anyTrainAcc reports whether some epoch measured training accuracy.
-func anyTrainAcc(epochs []Epoch) bool {
+func anyTrainAcc(epochs []rundir.Epoch) bool {
 	for _, e := range epochs {
 		if e.TrainAcc > 0 {
 			return true
@@ -127,7 +128,7 @@ func anyTrainAcc(epochs []Epoch) bool {
 }
 
 // pick makes a series of f over epochs, leaving out NaN and ±Inf.
-func pick(name string, c color.Color, epochs []Epoch, f func(Epoch) float64) series {
+func pick(name string, c color.Color, epochs []rundir.Epoch, f func(rundir.Epoch) float64) series {
 	s := series{name: name, color: c}
 	for _, e := range epochs {
 		y := f(e)
@@ -141,7 +142,7 @@ func pick(name string, c color.Color, epochs []Epoch, f func(Epoch) float64) ser
 
 // newPanel makes one plot with a grid, a line with points per series and a
 // legend.
-func newPanel(title, ylabel string, epochs []Epoch, lines []series) (*plot.Plot, error) {
+func newPanel(title, ylabel string, epochs []rundir.Epoch, lines []series) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = title
 	p.Title.TextStyle.Font.Size = vg.Points(13)
@@ -172,7 +173,7 @@ func newPanel(title, ylabel string, epochs []Epoch, lines []series) (*plot.Plot,
 // setRanges fixes the x axis to the epochs and pads the y range by 5% (10% of
 // the value when it is a single value), so a single epoch still gets a
 // readable plot and no point sits on the frame.
-func setRanges(p *plot.Plot, epochs []Epoch) {
+func setRanges(p *plot.Plot, epochs []rundir.Epoch) {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, e := range epochs {
 		lo, hi = math.Min(lo, float64(e.Epoch)), math.Max(hi, float64(e.Epoch))

@@ -8,14 +8,16 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/torchrnn/torchrnn/rundir"
 )
 
 // classifierEpochs is n epochs of a classifier whose loss falls and accuracy rises.
-func classifierEpochs(n int) []Epoch {
-	var es []Epoch
+func classifierEpochs(n int) []rundir.Epoch {
+	var es []rundir.Epoch
 	for i := 1; i <= n; i++ {
 		f := float64(i)
-		es = append(es, Epoch{
+		es = append(es, rundir.Epoch{
 			Epoch: i, TrainLoss: 0.7 / f, TrainAcc: 1 - 0.4/f,
 			ValidLoss: 0.6/f + 0.05, ValidAcc: 0.95 - 0.35/f,
 			Seconds: 120, TokensPerSec: 12345, LR: 1e-3,
@@ -25,11 +27,11 @@ func classifierEpochs(n int) []Epoch {
 }
 
 // lmEpochs is n epochs of a character language model.
-func lmEpochs(n int) []Epoch {
-	var es []Epoch
+func lmEpochs(n int) []rundir.Epoch {
+	var es []rundir.Epoch
 	for i := 1; i <= n; i++ {
 		v := 1.2 + 1.5/float64(i)
-		es = append(es, Epoch{
+		es = append(es, rundir.Epoch{
 			Epoch: i, TrainLoss: v - 0.1, ValidLoss: v,
 			ValidPPL: math.Exp(v), ValidBPC: v / math.Ln2,
 			Seconds: 60, TokensPerSec: 812345, LR: 20,
@@ -43,7 +45,7 @@ func TestPlotCurves(t *testing.T) {
 	nan[2].ValidLoss, nan[2].ValidPPL = math.NaN(), math.Inf(1)
 	for _, tc := range []struct {
 		name   string
-		epochs []Epoch
+		epochs []rundir.Epoch
 	}{
 		{"classifier-1", classifierEpochs(1)},
 		{"classifier-5", classifierEpochs(5)},

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+	"github.com/torchrnn/torchrnn/rundir"
 	"golang.org/x/term"
 )
 
@@ -162,7 +163,7 @@ func (p *Progress) rate(t time.Time) float64 {
 //
 //	epoch  3  train loss 0.3121 acc 86.90%  valid loss 0.3312 acc 85.70%  time  2m13s     12,345 tok/s  lr 1.00e-03
 //	epoch  3  train loss 1.5230  valid loss 1.6021 ppl   4.96 bpc 2.311  time  2m13s    812,345 tok/s  lr 2.00e+01
-func EpochLine(e Epoch) string {
+func EpochLine(e rundir.Epoch) string {
 	classifier := e.TrainAcc > 0 || e.ValidAcc > 0
 	s := fmt.Sprintf("epoch %2d  train loss %s", e.Epoch, fixed(e.TrainLoss, 6, 4))
 	if classifier {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/torchrnn/torchrnn/rundir"
 )
 
 // fakeClock is a clock that moves only when told.
@@ -163,16 +165,16 @@ func TestNewProgressPlainInFile(t *testing.T) {
 
 func TestEpochLine(t *testing.T) {
 	for _, tc := range []struct {
-		e    Epoch
+		e    rundir.Epoch
 		want string
 	}{
-		{Epoch{Epoch: 3, TrainLoss: 0.3121, TrainAcc: 0.869, ValidLoss: 0.3312, ValidAcc: 0.857,
+		{rundir.Epoch{Epoch: 3, TrainLoss: 0.3121, TrainAcc: 0.869, ValidLoss: 0.3312, ValidAcc: 0.857,
 			Seconds: 133, TokensPerSec: 12345, LR: 1e-3},
 			"epoch  3  train loss 0.3121 acc 86.90%  valid loss 0.3312 acc 85.70%  time  2m13s     12,345 tok/s  lr 1.00e-03"},
-		{Epoch{Epoch: 3, TrainLoss: 1.523, ValidLoss: 1.6021, ValidPPL: 4.9635, ValidBPC: 2.3113,
+		{rundir.Epoch{Epoch: 3, TrainLoss: 1.523, ValidLoss: 1.6021, ValidPPL: 4.9635, ValidBPC: 2.3113,
 			Seconds: 133.4, TokensPerSec: 812345.4, LR: 20},
 			"epoch  3  train loss 1.5230  valid loss 1.6021 ppl   4.96 bpc 2.311  time  2m13s    812,345 tok/s  lr 2.00e+01"},
-		{Epoch{Epoch: 1, TrainLoss: 6.1, ValidLoss: 5.52, ValidPPL: 249.6, Seconds: 3725},
+		{rundir.Epoch{Epoch: 1, TrainLoss: 6.1, ValidLoss: 5.52, ValidPPL: 249.6, Seconds: 3725},
 			"epoch  1  train loss 6.1000  valid loss 5.5200 ppl 249.60  time  1h02m          0 tok/s"},
 	} {
 		if got := EpochLine(tc.e); got != tc.want {
@@ -183,9 +185,9 @@ func TestEpochLine(t *testing.T) {
 
 // TestEpochLineAligned checks that consecutive epochs line up column by column.
 func TestEpochLineAligned(t *testing.T) {
-	a := EpochLine(Epoch{Epoch: 1, TrainLoss: 12.5, TrainAcc: 0.05, ValidLoss: 10.25, ValidAcc: 0.1,
+	a := EpochLine(rundir.Epoch{Epoch: 1, TrainLoss: 12.5, TrainAcc: 0.05, ValidLoss: 10.25, ValidAcc: 0.1,
 		Seconds: 5, TokensPerSec: 999, LR: 0.1})
-	b := EpochLine(Epoch{Epoch: 12, TrainLoss: 0.001, TrainAcc: 1, ValidLoss: 0.02, ValidAcc: 0.995,
+	b := EpochLine(rundir.Epoch{Epoch: 12, TrainLoss: 0.001, TrainAcc: 1, ValidLoss: 0.02, ValidAcc: 0.995,
 		Seconds: 3599, TokensPerSec: 1_234_567, LR: 1e-5})
 	if len(a) != len(b) {
 		t.Errorf("lengths differ:\n%s\n%s", a, b)

@@ -12,8 +12,10 @@ import (
 	"testing"
 
 	"github.com/sugarme/gotch"
+	"github.com/torchrnn/torchrnn/infer"
 	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
+	"github.com/torchrnn/torchrnn/rundir"
 )
 
 // small is a quick configuration on the built-in sample.
@@ -36,7 +38,7 @@ func TestDryRunEveryCell(t *testing.T) {
 			if err := Run(context.Background(), cfg, model, io.Discard); err != nil {
 				t.Fatalf("%s bi=%v: %v", cell, bi, err)
 			}
-			for _, f := range []string{ConfigFile, VocabFile, MetricsFile, CurvesFile, BestFile, LastFile, OptimFile, StateFile} {
+			for _, f := range []string{rundir.ConfigFile, rundir.VocabFile, rundir.MetricsFile, rundir.CurvesFile, rundir.BestFile, rundir.LastFile, rundir.OptimFile, rundir.StateFile} {
 				if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 					t.Errorf("%s bi=%v: %v", cell, bi, err)
 				}
@@ -77,7 +79,7 @@ func TestResumeMatchesStraightRun(t *testing.T) {
 
 func weights(t *testing.T, dir string) map[string][]float32 {
 	t.Helper()
-	_, info, err := OpenFolder(dir)
+	_, info, err := rundir.OpenFolder(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +87,7 @@ func weights(t *testing.T, dir string) map[string][]float32 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Params.Load(filepath.Join(dir, LastFile)); err != nil {
+	if err := m.Params.Load(filepath.Join(dir, rundir.LastFile)); err != nil {
 		t.Fatal(err)
 	}
 	out := map[string][]float32{}
@@ -108,16 +110,16 @@ func TestPredictMatchesEvaluation(t *testing.T) {
 	if err := Run(context.Background(), cfg, model, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	var st State
-	run := &Folder{Dir: dir}
-	if err := run.ReadJSON(StateFile, &st); err != nil {
+	var st rundir.State
+	run := &rundir.Folder{Dir: dir}
+	if err := run.ReadJSON(rundir.StateFile, &st); err != nil {
 		t.Fatal(err)
 	}
 	data, err := loadTexts(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := LoadPredictor(dir, gotch.CPU)
+	p, err := infer.LoadPredictor(dir, gotch.CPU)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,11 +167,23 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%s: error %v, want a usage error naming %q", tc.name, err, tc.want)
 		}
 	}
-	// A damaged run folder.
-	bad := filepath.Join(dir, "bad")
-	os.MkdirAll(bad, 0o755)
-	os.WriteFile(filepath.Join(bad, ConfigFile), []byte(`{"torchrnn": "0.1.0", "task": `), 0o644)
-	if _, err := LoadPredictor(bad, gotch.CPU); err == nil || !strings.Contains(err.Error(), "damaged") {
-		t.Errorf("damaged config.json: %v", err)
+}
+
+// TestOldConfigDecodes: the training settings of a run folder written
+// before package rundir (../rundir/testdata) decode into Config, as
+// -resume reads them.
+func TestOldConfigDecodes(t *testing.T) {
+	_, info, err := rundir.OpenFolder(filepath.Join("..", "rundir", "testdata", "classify"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg Config
+	if err := info.ReadTrain(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	want := DefaultConfig("classify")
+	want.Out, want.DryRun = "runs/classify-20261129-111402", true
+	if cfg != want {
+		t.Errorf("settings\n got %+v\nwant %+v", cfg, want)
 	}
 }

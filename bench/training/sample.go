@@ -2,18 +2,18 @@ package main
 
 import (
 	"github.com/sugarme/gotch"
+	"github.com/torchrnn/torchrnn/infer"
 	"github.com/torchrnn/torchrnn/sample"
-	"github.com/torchrnn/torchrnn/train"
 	"github.com/torchrnn/torchrnn/vocab"
 )
 
 // generate feeds the prompt, then draws cfg.Sample characters one at a
 // time from softmax(logits / temperature), feeding each back, with
-// cmd/generate's own code (train.Generator: <pad> and <unk> never drawn)
+// cmd/generate's own code (infer.Generator: <pad> and <unk> never drawn)
 // and garbage-collector setting.
 func (m *lmRun) generate(prompt []int64, v *vocab.Vocab, cfg lmConfig) error {
-	train.SamplingGC()
-	g := train.NewGenerator(m.model, v, "char", gotch.CPU)
+	infer.SamplingGC()
+	g := infer.NewGenerator(m.model, v, "char", gotch.CPU)
 	opt := sample.Options{Temperature: cfg.Temperature}
 	return g.Generate(prompt, cfg.Sample, opt, uint64(cfg.Seed), func(int64) error { return nil })
 }

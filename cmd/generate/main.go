@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/torchrnn/torchrnn/infer"
 	"github.com/torchrnn/torchrnn/sample"
 	"github.com/torchrnn/torchrnn/train"
 )
@@ -23,7 +24,7 @@ import (
 func init() { runtime.LockOSThread() }
 
 func main() {
-	train.SamplingGC()
+	infer.SamplingGC()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -60,7 +61,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(2, err)
 	}
-	g, err := train.LoadGenerator(*dir, dev)
+	g, err := infer.LoadGenerator(*dir, dev)
 	if err != nil {
 		return fail(2, fmt.Errorf("-run: %w", err))
 	}

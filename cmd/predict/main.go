@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/torchrnn/torchrnn/infer"
 	"github.com/torchrnn/torchrnn/train"
 )
 
@@ -51,7 +52,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer) int {
 		fmt.Fprintln(os.Stderr, "predict:", err)
 		return 2
 	}
-	p, err := train.LoadPredictor(*dir, dev)
+	p, err := infer.LoadPredictor(*dir, dev)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "predict: -run:", err)
 		return 2

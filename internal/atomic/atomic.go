@@ -5,6 +5,7 @@
 package atomic
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -36,6 +37,15 @@ func Save(path string, write func(tmp string) error) error {
 // WriteFile is Save with data as the content.
 func WriteFile(path string, data []byte) error {
 	return Save(path, func(tmp string) error { return os.WriteFile(tmp, data, 0o644) })
+}
+
+// WriteJSON is WriteFile with v as indented JSON and a final newline.
+func WriteJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return WriteFile(path, append(b, '\n'))
 }
 
 func sync(name string) error {

@@ -1,4 +1,4 @@
-package train
+package infer
 
 import (
 	"runtime"
@@ -9,6 +9,7 @@ import (
 	"github.com/torchrnn/torchrnn/internal/libtorch"
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/sample"
+	"github.com/torchrnn/torchrnn/train"
 	"github.com/torchrnn/torchrnn/vocab"
 )
 
@@ -20,7 +21,7 @@ func BenchmarkGenerate(b *testing.B) {
 	SamplingGC() // as cmd/generate
 	text := "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,;:!?'-&$3\n"
 	v := vocab.New(vocab.CountTokens([][]string{vocab.Chars(text)}), vocab.Options{})
-	model := DefaultModel("lm")
+	model := train.DefaultModel("lm")
 	model.Vocab = v.Len()
 	m, err := lstm.NewLM(model, gotch.CPU)
 	if err != nil {

@@ -1,4 +1,4 @@
-package train
+package infer
 
 import (
 	"fmt"
@@ -10,62 +10,58 @@ import (
 	"github.com/sugarme/gotch"
 	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
+	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/sample"
 	"github.com/torchrnn/torchrnn/vocab"
 )
 
 // Generator samples text from the best model of a language-model run.
 type Generator struct {
-	Info   *RunInfo
+	Info   *rundir.RunInfo
 	Model  *lstm.LM
 	vocab  *vocab.Vocab
+	text   rundir.Text // its Level: char or word
 	device gotch.Device
 }
 
 // NewGenerator samples from a model in memory, whose tokens are v's at
 // level ("char" or "word"); LoadGenerator reads one from a run folder.
 func NewGenerator(m *lstm.LM, v *vocab.Vocab, level string, device gotch.Device) *Generator {
-	info := &RunInfo{Task: "lm", Model: m.Config}
-	info.Train.Level = level
-	return &Generator{Info: info, Model: m, vocab: v, device: device}
+	info := &rundir.RunInfo{Task: "lm", Model: m.Config}
+	return &Generator{Info: info, Model: m, vocab: v, text: rundir.Text{Level: level}, device: device}
 }
 
 // LoadGenerator reads a run folder: config.json, vocab.txt and model.pt.
 func LoadGenerator(dir string, device gotch.Device) (*Generator, error) {
-	run, info, err := OpenFolder(dir)
+	run, info, err := rundir.OpenFolder(dir)
 	if err != nil {
 		return nil, err
 	}
 	if info.Task != "lm" {
-		return nil, fmt.Errorf("%s holds a %q run, not a language model (use cmd/predict for classifiers)", dir, info.Task)
+		return nil, fmt.Errorf("infer: %s holds a %q run, not a language model (use cmd/predict for classifiers)", dir, info.Task)
 	}
-	v, err := vocab.Load(run.Path(info.Vocab))
+	text, err := info.Text()
 	if err != nil {
 		return nil, err
 	}
-	if v.Len() != info.Model.Vocab {
-		return nil, fmt.Errorf("%s has %d tokens, the model %d: files of different runs?", run.Path(info.Vocab), v.Len(), info.Model.Vocab)
-	}
-	m, err := lstm.NewLM(info.Model, device)
+	v, m, err := load(run, info, device, lstm.NewLM, func(m *lstm.LM) *lstm.Params { return m.Params })
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", run.Path(ConfigFile), err)
-	}
-	if err := m.Params.Load(run.Path(BestFile)); err != nil {
 		return nil, err
 	}
-	return &Generator{Info: info, Model: m, vocab: v, device: device}, nil
+	return &Generator{Info: info, Model: m, vocab: v, text: text, device: device}, nil
 }
 
 // Encode turns a prompt into ids. At char level a character outside the
 // vocabulary is an error that names it; at word level an unknown word
 // becomes <unk> and is reported in warnings.
 func (g *Generator) Encode(prompt string) (ids []int64, warnings []string, err error) {
-	for i, tok := range lmTokens(prompt, g.Info.Train.Level) {
-		if g.Info.Train.Level == "word" && tok == vocab.EOS && i == len(lmTokens(prompt, "word"))-1 {
+	tokens := g.text.Tokens(prompt)
+	for i, tok := range tokens {
+		if g.text.Level == "word" && tok == vocab.EOS && i == len(tokens)-1 {
 			continue // the prompt's last line is not finished
 		}
 		id, ok := g.vocab.Lookup(tok)
-		if !ok && g.Info.Train.Level == "char" {
+		if !ok && g.text.Level == "char" {
 			return nil, nil, fmt.Errorf("-prompt: the character %q (U+%04X) is not in the model's vocabulary", tok, []rune(tok)[0])
 		}
 		if !ok {
@@ -84,7 +80,7 @@ func (g *Generator) Encode(prompt string) (ids []int64, warnings []string, err e
 // the most frequent token.
 func (g *Generator) defaultStart() int64 {
 	tok := "\n"
-	if g.Info.Train.Level == "word" {
+	if g.text.Level == "word" {
 		tok = vocab.EOS
 	}
 	if id, ok := g.vocab.Lookup(tok); ok {
@@ -96,7 +92,7 @@ func (g *Generator) defaultStart() int64 {
 // Text is how a token reads in generated text.
 func (g *Generator) Text(id int64) string {
 	tok := g.vocab.Token(id)
-	if g.Info.Train.Level == "char" {
+	if g.text.Level == "char" {
 		return tok
 	}
 	if tok == vocab.EOS {
@@ -112,7 +108,7 @@ func (g *Generator) Generate(prompt []int64, n int, o sample.Options, seed uint6
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	defer tensor.Catch(&err, "generate")
+	defer tensor.Catch(&err, "infer: generate")
 	o.Never = append(slices.Clone(o.Never), vocab.PadID, vocab.UnkID) // never real text
 	rng := rand.New(rand.NewPCG(seed, 0x67656e))
 	tensor.NoGrad(func() {

@@ -1,4 +1,4 @@
-package train
+package infer
 
 import (
 	"fmt"
@@ -6,13 +6,14 @@ import (
 	"github.com/sugarme/gotch"
 	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
+	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/seq"
 	"github.com/torchrnn/torchrnn/vocab"
 )
 
 // Predictor classifies texts with the best model of a classifier run.
 type Predictor struct {
-	Info   *RunInfo
+	Info   *rundir.RunInfo
 	Model  *lstm.Classifier
 	vocab  *vocab.Vocab
 	tok    vocab.Tokenizer
@@ -28,33 +29,31 @@ type Prediction struct {
 }
 
 // LoadPredictor reads a run folder: config.json, vocab.txt and model.pt.
+// The model's weights live on device until the process ends.
 func LoadPredictor(dir string, device gotch.Device) (*Predictor, error) {
-	run, info, err := OpenFolder(dir)
+	run, info, err := rundir.OpenFolder(dir)
 	if err != nil {
 		return nil, err
 	}
 	if info.Task != "classify" {
-		return nil, fmt.Errorf("%s holds a %q run, not a classifier (use cmd/generate for language models)", dir, info.Task)
+		return nil, fmt.Errorf("infer: %s holds a %q run, not a classifier (use cmd/generate for language models)", dir, info.Task)
 	}
 	if len(info.Labels) != info.Model.Classes {
-		return nil, fmt.Errorf("%s: %d labels for %d classes", run.Path(ConfigFile), len(info.Labels), info.Model.Classes)
+		return nil, fmt.Errorf("infer: %s: %d labels for %d classes", run.Path(rundir.ConfigFile), len(info.Labels), info.Model.Classes)
 	}
-	v, err := vocab.Load(run.Path(info.Vocab))
+	text, err := info.Text()
 	if err != nil {
 		return nil, err
 	}
-	if v.Len() != info.Model.Vocab {
-		return nil, fmt.Errorf("%s has %d tokens, the model %d: files of different runs?", run.Path(info.Vocab), v.Len(), info.Model.Vocab)
-	}
-	m, err := lstm.NewClassifier(info.Model, device)
+	tok, err := rundir.Tokenizer(text.Tokenizer)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", run.Path(ConfigFile), err)
-	}
-	if err := m.Params.Load(run.Path(BestFile)); err != nil {
 		return nil, err
 	}
-	return &Predictor{Info: info, Model: m, vocab: v, tok: tokenizer(info.Train.Tokenizer),
-		pad: newPadding(info.Train), device: device}, nil
+	v, m, err := load(run, info, device, lstm.NewClassifier, func(m *lstm.Classifier) *lstm.Params { return m.Params })
+	if err != nil {
+		return nil, err
+	}
+	return &Predictor{Info: info, Model: m, vocab: v, tok: tok, pad: text.Padding(), device: device}, nil
 }
 
 // Predict classifies texts, in batches of up to 64.
@@ -84,7 +83,7 @@ func (p *Predictor) Predict(texts []string) ([]Prediction, error) {
 
 // probabilities runs one batch in evaluation mode: [B, C] flattened.
 func (p *Predictor) probabilities(texts []string) (probs []float32, err error) {
-	defer tensor.Catch(&err, "predict")
+	defer tensor.Catch(&err, "infer: predict")
 	seqs := p.vocab.EncodeAll(vocab.TokenizeAll(texts, p.tok))
 	ids, lengths, T, err := p.pad.Pad(seqs)
 	tensor.Check(err)

@@ -1,0 +1,41 @@
+// Package infer uses the model of a finished run folder (package rundir):
+// LoadPredictor classifies texts with a classifier run, LoadGenerator
+// samples text from a language-model run. Each needs only the folder: its
+// config.json rebuilds the model, vocab.txt the vocabulary, model.pt the
+// weights.
+//
+// A Predictor or Generator keeps its model's weights on its device for the
+// life of the process; it is not safe for concurrent use. Like all of
+// torchrnn's libtorch work, call it from one goroutine locked to its OS
+// thread (runtime.LockOSThread), as cmd/predict and cmd/generate do.
+package infer
+
+import (
+	"fmt"
+
+	"github.com/sugarme/gotch"
+	"github.com/torchrnn/torchrnn/lstm"
+	"github.com/torchrnn/torchrnn/rundir"
+	"github.com/torchrnn/torchrnn/vocab"
+)
+
+// load reads the run's vocabulary, builds its model with build on device
+// and loads model.pt (the best epoch's weights) into the model's params.
+func load[M any](run *rundir.Folder, info *rundir.RunInfo, device gotch.Device,
+	build func(lstm.Config, gotch.Device) (M, error), params func(M) *lstm.Params) (*vocab.Vocab, M, error) {
+	var m M
+	v, err := vocab.Load(run.Path(info.Vocab))
+	if err != nil {
+		return nil, m, err
+	}
+	if v.Len() != info.Model.Vocab {
+		return nil, m, fmt.Errorf("infer: %s has %d tokens, the model %d: files of different runs?", run.Path(info.Vocab), v.Len(), info.Model.Vocab)
+	}
+	if m, err = build(info.Model, device); err != nil {
+		return nil, m, fmt.Errorf("infer: %s: %w", run.Path(rundir.ConfigFile), err)
+	}
+	if err := params(m).Load(run.Path(rundir.BestFile)); err != nil {
+		return nil, m, err
+	}
+	return v, m, nil
+}
