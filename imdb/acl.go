@@ -62,8 +62,9 @@ type aclReview struct {
 	text string
 }
 
-// newACLDataset sorts reviews into the documented order and checks them.
-// name is the folder or archive, for errors.
+// newACLDataset sorts reviews into the documented order and checks them:
+// each class folder needs a non-empty review. name is the folder or
+// archive, for errors.
 func newACLDataset(name string, split Split, reviews []aclReview) (*Dataset, error) {
 	if len(reviews) == 0 {
 		return nil, fmt.Errorf("imdb: read %s: no reviews in %s/neg or %s/pos (want the aclImdb layout <split>/{neg,pos}/<id>_<rating>.txt)", name, split, split)
@@ -77,6 +78,9 @@ func newACLDataset(name string, split Split, reviews []aclReview) (*Dataset, err
 			return nil, fmt.Errorf("imdb: read %s: %s and %s have the same id", name, reviews[i-1].path, r.path)
 		}
 		d.add(Example{Label: r.label, Rating: r.rating, Source: r.path}, r.text, 0)
+	}
+	if err := d.checkClasses(name, "reviews in "+string(split)+"/%s"); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

@@ -68,6 +68,7 @@ func TestReadErrors(t *testing.T) {
 	corrupt := slices.Clone(gzData)
 	corrupt[len(corrupt)/2] ^= 0xff
 	badName := fstest.MapFS{"train/neg/x_1.txt": {Data: []byte("a")}, "train/pos/1_8.txt": {Data: []byte("b")}}
+	oneClass := fstest.MapFS{"train/pos/1_8.txt": {Data: []byte("b")}, "test/neg/1_1.txt": {Data: []byte("a")}}
 	dup := fstest.MapFS{"train/neg/1_1.txt": {Data: []byte("a")}, "a/train/neg/1_2.txt": {Data: []byte("b")}}
 	for _, tc := range []struct {
 		name string
@@ -83,6 +84,10 @@ func TestReadErrors(t *testing.T) {
 		{"not tar", func() (*Dataset, error) { return ReadArchive(writeFile(t, "n.tar", []byte("hello world")), Train) }, "n.tar"},
 		{"empty tar", func() (*Dataset, error) { return ReadArchive(writeFile(t, "e.tar", make([]byte, 1024)), Train) }, "no reviews in train/neg or train/pos"},
 		{"bad name", func() (*Dataset, error) { return readFS(badName, "fs", Train) }, "fs/train/neg/x_1.txt: review file name is not <id>_<rating>.txt"},
+		{"one class", func() (*Dataset, error) {
+			return ReadArchive(writeFile(t, "o.tar", tarOf(t, oneClass, "aclImdb/")), Train)
+		},
+			"o.tar: no reviews in train/neg (each class needs at least one non-empty text)"},
 		{"duplicate", func() (*Dataset, error) { return ReadArchive(writeFile(t, "d.tar", tarOf(t, dup, "")), Train) }, "same id"},
 	} {
 		_, err := tc.read()
@@ -125,8 +130,10 @@ func TestReadDirSymlinkAndBadFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	target := writeFile(t, "review.txt", []byte("Linked review."))
-	if err := os.Symlink(target, filepath.Join(dir, "train", "pos", "4_8.txt")); err != nil {
+	os.Mkdir(filepath.Join(dir, "extra"), 0o755)
+	os.WriteFile(filepath.Join(dir, "extra", "review.txt"), []byte("Linked review."), 0o644)
+	// A relative link to a file inside the data folder is followed.
+	if err := os.Symlink(filepath.Join("..", "..", "extra", "review.txt"), filepath.Join(dir, "train", "pos", "4_8.txt")); err != nil {
 		t.Skip("no symlinks here:", err)
 	}
 	os.WriteFile(filepath.Join(dir, "train", "neg", "3_2.txt"), []byte("Plain review."), 0o644)

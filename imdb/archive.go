@@ -14,7 +14,7 @@ import (
 	"github.com/ulikunitz/xz"
 )
 
-// maxReview bounds the size of one review file in an archive.
+// maxReview bounds the size of one review file in an archive or a folder.
 const maxReview = 64 << 20
 
 // ReadArchive reads one split of the aclImdb layout from a tar archive,

@@ -14,7 +14,8 @@ import (
 // "sentiment" column (any order, any case, other columns ignored), like
 // the Kaggle "IMDB Dataset.csv". Sentiments positive, pos or 1 are class
 // 1 ("pos"); negative, neg or 0 are class 0 ("neg"), in any case. Rows
-// keep the file order; sources are "file:line".
+// keep the file order; sources are "file:line". A file without a
+// non-empty row of each class is an error.
 func ReadCSV(path string) (*Dataset, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -62,6 +63,9 @@ func readCSV(r io.Reader, name string) (*Dataset, error) {
 	}
 	if len(d.Examples) == 0 {
 		return nil, fmt.Errorf("imdb: read %s: no reviews", name)
+	}
+	if err := d.checkClasses(name, "rows of class %q"); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

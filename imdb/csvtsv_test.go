@@ -1,6 +1,7 @@
 package imdb
 
 import (
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -75,12 +76,54 @@ func readTSVErr(data, name string) error {
 }
 
 func TestCSVWarnings(t *testing.T) {
-	d, err := readCSV(strings.NewReader("review,sentiment\n\"\",positive\n\"ok \xff\",negative\n"), "w.csv")
+	d, err := readCSV(strings.NewReader("review,sentiment\n\"\",positive\n\"ok \xff\",negative\ngood,positive\n"), "w.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(d.Warnings) != 2 || d.Warnings[0].String() != "w.csv:2: empty review skipped" ||
-		!strings.HasPrefix(d.Warnings[1].String(), "w.csv:3: 1 invalid UTF-8 byte(s)") || d.Len() != 1 {
+		!strings.HasPrefix(d.Warnings[1].String(), "w.csv:3: 1 invalid UTF-8 byte(s)") || d.Len() != 2 {
 		t.Errorf("warnings %v, examples %+v", d.Warnings, d.Examples)
+	}
+}
+
+// TestWarningSummary reads each table format with invalid UTF-8 and empty
+// rows and checks the one-line summary counts them and names the first.
+func TestWarningSummary(t *testing.T) {
+	for _, tc := range []struct {
+		name, data string
+		read       func(io.Reader, string) (*Dataset, error)
+		want       string
+	}{
+		{"s.csv", "review,sentiment\nfine,positive\n\" \",negative\nok \xff,negative\n\"\",positive\nb\xfe\xfd,positive\n",
+			readCSV, "imdb: 2 texts with invalid UTF-8 replaced by U+FFFD (first at s.csv:4); 2 empty texts dropped (first at s.csv:3)"},
+		{"s.tsv", "a\tx\n \tx\nb\ty\n\xff\ty\n",
+			readTSV, "imdb: 1 text with invalid UTF-8 replaced by U+FFFD (at s.tsv:4); 1 empty text dropped (at s.tsv:2)"},
+		{"c.csv", "review,sentiment\nfine,positive\nbad,negative\n", readCSV, ""},
+	} {
+		d, err := tc.read(strings.NewReader(tc.data), tc.name)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := d.WarningSummary(); got != tc.want {
+			t.Errorf("%s: summary\n%q\nwant\n%q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// A table whose rows all carry one class, or whose only rows of a class are
+// empty, cannot train a classifier: an error naming the file.
+func TestTableClasses(t *testing.T) {
+	for _, tc := range []struct {
+		name, data, want string
+		read             func(string, string) error
+	}{
+		{"one.csv", "review,sentiment\ngood,positive\nfine,pos\n", `imdb: read one.csv: no rows of class "neg" (each class needs at least one non-empty text)`, readCSVErr},
+		{"emptyneg.csv", "review,sentiment\ngood,positive\n\" \",negative\n", `imdb: read emptyneg.csv: no rows of class "neg"`, readCSVErr},
+		{"one.tsv", "a\tx\nb\tx\n", `imdb: read one.tsv: only one class, "x": a classifier needs at least two`, readTSVErr},
+		{"empty.tsv", "a\tx\n \ty\n", `imdb: read empty.tsv: no non-empty rows labelled "y"`, readTSVErr},
+	} {
+		if err := tc.read(tc.data, tc.name); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
+		}
 	}
 }

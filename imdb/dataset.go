@@ -12,11 +12,14 @@
 // train/neg/12499_1.txt, train/pos/0_9.txt, ... (a plain name sort would
 // put 10_2 before 2_3).
 //
-// Readers never panic on bad input. Problems that make the data unusable
-// (missing folder, corrupt archive, wrong field count, unknown label) are
-// errors naming the file and line; problems that can be worked around
-// (invalid UTF-8, replaced by U+FFFD; empty reviews, skipped) are reported
-// in Dataset.Warnings.
+// Readers never panic or hang on bad input. Problems that make the data
+// unusable (missing folder, corrupt archive, wrong field count, unknown
+// label, fewer than two classes or a class without a non-empty text, a
+// review over 64 MiB, a review that is not a regular file or a symbolic
+// link leading out of the data folder) are errors naming the file and line;
+// problems that can be worked around (invalid UTF-8, replaced by U+FFFD;
+// empty reviews, skipped) are reported in Dataset.Warnings, counted by
+// Dataset.WarningSummary.
 package imdb
 
 import (
@@ -44,9 +47,57 @@ type Dataset struct {
 type Warning struct {
 	Source string // "file" or "file:line"
 	Msg    string
+	Kind   WarningKind
 }
 
 func (w Warning) String() string { return w.Source + ": " + w.Msg }
+
+// WarningKind says what was worked around.
+type WarningKind int
+
+const (
+	// Replaced: a text held invalid UTF-8, replaced with U+FFFD.
+	Replaced WarningKind = iota + 1
+	// Dropped: a text was empty (white space only) and was skipped.
+	Dropped
+)
+
+// WarningSummary returns one line counting the warnings of each kind, with
+// the first place each occurred, or "" when there are none:
+//
+//	imdb: 2 texts with invalid UTF-8 replaced by U+FFFD (first at data.csv:7); 1 empty text dropped (at data.csv:9)
+//
+// A program reading data should show it: these rows are not what the file
+// says.
+func (d *Dataset) WarningSummary() string {
+	var parts []string
+	for _, k := range []struct {
+		kind      WarningKind
+		one, many string
+	}{
+		{Replaced, "text with invalid UTF-8 replaced by U+FFFD", "texts with invalid UTF-8 replaced by U+FFFD"},
+		{Dropped, "empty text dropped", "empty texts dropped"},
+	} {
+		n, first := 0, ""
+		for _, w := range d.Warnings {
+			if w.Kind == k.kind {
+				if n++; n == 1 {
+					first = w.Source
+				}
+			}
+		}
+		switch {
+		case n == 1:
+			parts = append(parts, fmt.Sprintf("1 %s (at %s)", k.one, first))
+		case n > 1:
+			parts = append(parts, fmt.Sprintf("%d %s (first at %s)", n, k.many, first))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "imdb: " + strings.Join(parts, "; ")
+}
 
 // Split names a part of the aclImdb data.
 type Split string
@@ -91,15 +142,35 @@ func (d *Dataset) add(e Example, raw string, line int) {
 	}
 	text, bad, badLine := validUTF8(raw)
 	if bad > 0 {
-		d.Warnings = append(d.Warnings, Warning{where, fmt.Sprintf(
+		d.Warnings = append(d.Warnings, Warning{Source: where, Kind: Replaced, Msg: fmt.Sprintf(
 			"%d invalid UTF-8 byte(s) replaced with U+FFFD (first on line %d of the text)", bad, badLine)})
 	}
 	if strings.TrimSpace(text) == "" {
-		d.Warnings = append(d.Warnings, Warning{where, "empty review skipped"})
+		d.Warnings = append(d.Warnings, Warning{Source: where, Kind: Dropped, Msg: "empty review skipped"})
 		return
 	}
 	e.Text, e.Source = text, where
 	d.Examples = append(d.Examples, e)
+}
+
+// checkClasses returns an error naming the file name unless d has at least
+// two classes and an example of each: a classifier cannot learn from
+// fewer, and an empty class means a wrong file or folder. what describes a
+// class's rows, as "rows labelled %q".
+func (d *Dataset) checkClasses(name, what string) error {
+	counts := make([]int, len(d.Labels))
+	for _, e := range d.Examples {
+		counts[e.Label]++
+	}
+	if len(d.Labels) < 2 {
+		return fmt.Errorf("imdb: read %s: only one class, %q: a classifier needs at least two", name, d.Labels[0])
+	}
+	for i, n := range counts {
+		if n == 0 {
+			return fmt.Errorf("imdb: read %s: no %s (each class needs at least one non-empty text)", name, fmt.Sprintf(what, d.Labels[i]))
+		}
+	}
+	return nil
 }
 
 // validUTF8 returns s (not a copy) when it is valid UTF-8, else a copy

@@ -14,6 +14,11 @@ import (
 // aclImdb folder itself or a folder holding it. Examples are in the order
 // of the package documentation: by label (neg, pos), then numeric id.
 // Sources are file paths.
+//
+// Reviews must be regular files of at most 64 MiB, as in an archive. A
+// symbolic link is followed only to a regular file inside the aclImdb
+// folder; a link leading outside it or to a named pipe or a device, and a
+// review that is a named pipe or a device, are errors naming the file.
 func ReadDir(dir string, split Split) (*Dataset, error) {
 	root := dir
 	if _, err := os.Stat(filepath.Join(dir, string(split))); err != nil {
@@ -28,7 +33,7 @@ func ReadDir(dir string, split Split) (*Dataset, error) {
 	}
 	rd, err := newDirReader(root, split)
 	if err != nil {
-		return nil, fmt.Errorf("imdb: read %w", err)
+		return nil, err
 	}
 	defer rd.Close()
 	return readACL(os.DirFS(root), rd.ReadFile, root, split)
@@ -57,10 +62,13 @@ func readACL(fsys fs.FS, read readFunc, name string, split Split) (*Dataset, err
 			return nil, fmt.Errorf("imdb: read %s: %w", filepath.Join(name, dir), err)
 		}
 		for _, e := range entries {
-			if !e.Type().IsRegular() && e.Type()&fs.ModeSymlink == 0 {
-				continue // a folder or a device
+			if e.IsDir() {
+				continue
 			}
 			f, ok, err := parseACLPath(path.Join(dir, e.Name()))
+			if err == nil && ok && !e.Type().IsRegular() && e.Type()&fs.ModeSymlink == 0 {
+				err = checkRegular(e.Type(), 0) // a named pipe or a device: never opened
+			}
 			if err != nil {
 				return nil, fmt.Errorf("imdb: read %s: %w", filepath.Join(name, dir, e.Name()), err)
 			}

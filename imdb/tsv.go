@@ -17,7 +17,8 @@ import (
 // must hold exactly one tab. Class ids follow the sorted label names:
 // numerically when every label is an integer ("2" before "10"), else
 // byte-wise ("neg" before "pos"). Rows keep the file order; sources are
-// "file:line".
+// "file:line". Fewer than two labels, or a label whose rows are all
+// empty, is an error.
 func ReadTSV(path string) (*Dataset, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -67,6 +68,9 @@ func readTSV(r io.Reader, name string) (*Dataset, error) {
 	}
 	for _, row := range rows {
 		d.add(Example{Label: ids[row.label], Source: name}, row.text, row.line)
+	}
+	if err := d.checkClasses(name, "non-empty rows labelled %q"); err != nil {
+		return nil, err
 	}
 	return d, nil
 }
