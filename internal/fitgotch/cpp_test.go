@@ -1,4 +1,4 @@
-package main
+package fitgotch
 
 import (
 	"os"
@@ -109,6 +109,9 @@ func TestLibGoFlags(t *testing.T) {
 
 func write(t *testing.T, path, s string) {
 	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package fitgotch
 
 import (
 	"bytes"
@@ -25,7 +25,7 @@ func syntaxCheck(cxx string, args []string, src string) (diag string, ok bool, e
 		return "", true, nil
 	}
 	if _, isExit := err.(*exec.ExitError); !isExit {
-		return "", false, fmt.Errorf("run %s: %w", cxx, err)
+		return "", false, fmt.Errorf("fitgotch: run the C++ compiler %s (cgo needs one too; on Debian: apt-get install g++): %w", cxx, err)
 	}
 	return stderr.String(), false, nil
 }
@@ -77,7 +77,7 @@ func fitFile(file, diag, version string, fitted map[string]bool) (int, error) {
 	}
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("fitgotch: %w", err)
 	}
 	lines := strings.Split(string(data), "\n")
 	var hit []function

@@ -1,7 +1,8 @@
-package main
+package fitgotch
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 )
 
@@ -9,7 +10,7 @@ import (
 // file's own style so that fitting can stub them like any generated op when
 // a libtorch lacks what they call.
 const extensions = `
-// torchrnn extensions (added by setup-libtorch.sh, internal/tools/fitgotch).
+// torchrnn extensions (added by internal/fitgotch).
 extern "C" int torchrnn_set_cudnn_tf32(int on);
 int torchrnn_set_cudnn_tf32(int on) {
   PROTECT(at::globalContext().setAllowTF32CuDNN(on != 0); return 1;)
@@ -21,7 +22,7 @@ int torchrnn_set_cudnn_tf32(int on) {
 func appendExtensions(api string) error {
 	data, err := os.ReadFile(api)
 	if err != nil {
-		return err
+		return fmt.Errorf("fitgotch: %w", err)
 	}
 	if bytes.Contains(data, []byte("torchrnn extensions")) {
 		return nil
