@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 )
@@ -16,7 +17,7 @@ const DefaultPoolFactor = 100
 // Options configures a [Sampler]. The zero value (apart from Batch) gives
 // evaluation order: the examples in dataset order, cut into batches.
 type Options struct {
-	Batch      int    // examples per batch; must be > 0
+	Batch      int    // examples per batch; must be > 0; more than the set gives one batch of all
 	Seed       uint64 // seeds the shuffles; the epoch number is mixed in
 	Shuffle    bool   // new random order every epoch; false keeps dataset order
 	Bucket     bool   // batch similar lengths together; without Shuffle, sort the whole set
@@ -45,6 +46,11 @@ type Options struct {
 //
 // DropLast drops the examples left over after the last full batch, chosen
 // after shuffling, so different examples miss out each epoch.
+//
+// A Batch larger than the set gives one batch of every example, as
+// PyTorch's DataLoader does (with DropLast it is an error: no full batch).
+// Sizes are checked, never multiplied past the largest int: any Batch and
+// PoolFactor either work or make NewSampler fail.
 type Sampler struct {
 	lengths []int
 	opt     Options
@@ -72,6 +78,7 @@ func NewSampler(lengths []int, opt Options) (*Sampler, error) {
 			return nil, fmt.Errorf("seq: example %d has negative length %d", i, n)
 		}
 	}
+	opt.Batch = min(opt.Batch, len(lengths)) // one batch of everything
 	return &Sampler{lengths: slices.Clone(lengths), opt: opt}, nil
 }
 
@@ -81,7 +88,28 @@ func (s *Sampler) Len() int {
 	if s.opt.DropLast {
 		return n / b
 	}
-	return (n + b - 1) / b
+	return ceilDiv(n, b)
+}
+
+// ceilDiv returns ceil(n / d) for n >= 0 and d > 0, without overflow.
+func ceilDiv(n, d int) int {
+	q := n / d
+	if n%d != 0 {
+		q++
+	}
+	return q
+}
+
+// mulCapped returns a*b for a, b >= 0, or limit if the product exceeds
+// limit (or would overflow int).
+func mulCapped(a, b, limit int) int {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	if a > math.MaxInt/b || a*b > limit {
+		return limit
+	}
+	return a * b
 }
 
 // Epoch returns the batches of epoch e as lists of example indices. Every
@@ -102,7 +130,7 @@ func (s *Sampler) Epoch(e int) [][]int {
 	if s.opt.Bucket {
 		pool := len(idx) // evaluation: one pool, the whole set
 		if s.opt.Shuffle {
-			pool = s.opt.Batch * s.opt.PoolFactor
+			pool = max(1, mulCapped(s.opt.Batch, s.opt.PoolFactor, len(idx)))
 		}
 		for p := range slices.Chunk(idx, pool) {
 			slices.SortStableFunc(p, func(a, b int) int {

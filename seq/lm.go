@@ -2,6 +2,7 @@ package seq
 
 import (
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -23,14 +24,15 @@ import (
 // row-major [B, N] (row b is data[b*N:(b+1)*N]) where batchify returns its
 // transpose. Rows are independent: the model never learns that f precedes g.
 // data is a copy; stream is not modified. A row needs at least 2 tokens (an
-// input and its target), so the stream needs at least 2*B.
+// input and its target), so the stream needs at least 2*B: a larger B is an
+// error, not clamped, since B is the model's batch dimension.
 func Batchify(stream []int64, B int) (data []int64, N int, err error) {
 	if B <= 0 {
 		return nil, 0, fmt.Errorf("seq: batch size %d must be positive", B)
 	}
-	if len(stream) < 2*B {
-		return nil, 0, fmt.Errorf("seq: stream of %d tokens is too short for %d rows: need at least %d (2 per row)",
-			len(stream), B, 2*B)
+	if B > len(stream)/2 { // len(stream) < 2*B, without overflow
+		return nil, 0, fmt.Errorf("seq: stream of %d tokens is too short for %d rows: need at least %s (2 per row)",
+			len(stream), B, twice(B))
 	}
 	N = len(stream) / B
 	return slices.Clone(stream[:B*N]), N, nil // [B, N]
@@ -73,7 +75,8 @@ type Windows struct {
 // NewWindows returns an iterator over the BPTT windows of data, a row-major
 // [B, N] slice such as [Batchify] returns. Invalid arguments (B <= 0,
 // bptt <= 0, len(data) != B*N, N < 2) make Next return false at once and
-// Err report why; Err may be checked before the first Next.
+// Err report why; Err may be checked before the first Next. A bptt of N-1
+// or more gives one window of all N-1 input columns.
 func NewWindows(data []int64, B, N, bptt int) *Windows {
 	w := &Windows{data: data, b: B, n: N, bptt: bptt}
 	switch {
@@ -81,13 +84,21 @@ func NewWindows(data []int64, B, N, bptt int) *Windows {
 		w.err = fmt.Errorf("seq: batch size %d must be positive", B)
 	case bptt <= 0:
 		w.err = fmt.Errorf("seq: bptt %d must be positive", bptt)
-	case N < 0 || len(data) != B*N:
+	case N < 0 || N > 0 && B > math.MaxInt/N || len(data) != B*N:
 		w.err = fmt.Errorf("seq: data has %d tokens, not B*N = %d*%d", len(data), B, N)
 	case N < 2:
-		w.err = fmt.Errorf("seq: %d tokens per row are too short for one window: need at least 2 per row, %d in all for %d rows",
-			N, 2*B, B)
+		w.err = fmt.Errorf("seq: %d tokens per row are too short for one window: need at least 2 per row, %s in all for %d rows",
+			N, twice(B), B)
 	}
 	return w
+}
+
+// twice formats 2*B, which may not fit an int.
+func twice(B int) string {
+	if B > math.MaxInt/2 {
+		return fmt.Sprintf("2*%d", B)
+	}
+	return fmt.Sprint(2 * B)
 }
 
 // Len returns the number of windows in a full pass: ceil((N-1) / bptt).
@@ -95,7 +106,7 @@ func (w *Windows) Len() int {
 	if w.err != nil {
 		return 0
 	}
-	return (w.n - 1 + w.bptt - 1) / w.bptt
+	return ceilDiv(w.n-1, w.bptt)
 }
 
 // Next advances to the next window, reporting whether there is one.

@@ -66,13 +66,13 @@ func (e *EmptySequenceError) Error() string {
 // Padding configures [Padding.Pad]. The zero value pads with id 0, never
 // truncates, and rejects empty sequences.
 type Padding struct {
-	MaxLen   int         // keep at most this many tokens per sequence; <= 0 keeps all
+	MaxLen   int         // keep at most this many tokens per sequence; 0 keeps all, < 0 is an error
 	Truncate Truncate    // which end survives truncation
 	PadID    int64       // id written into padding slots
 	Empty    EmptyPolicy // what to do with a zero-length sequence
 }
 
-// Pad is [Padding.Pad] with empty sequences rejected.
+// Pad is [Padding.Pad] with empty sequences rejected; maxLen 0 keeps all.
 func Pad(seqs [][]int64, maxLen int, trunc Truncate, padID int64) (ids, lengths []int64, T int, err error) {
 	return Padding{MaxLen: maxLen, Truncate: trunc, PadID: padID}.Pad(seqs)
 }
@@ -93,8 +93,13 @@ func Pad(seqs [][]int64, maxLen int, trunc Truncate, padID int64) (ids, lengths 
 //
 // A zero-length sequence is an error naming its position
 // ("seq: sequence 3 of batch is empty") unless p.Empty is PadEmpty, which
-// gives it length 1 and a single pad token. An empty batch is an error.
+// gives it length 1 and a single pad token. An empty batch and a negative
+// MaxLen are errors. Any MaxLen >= 0 is safe: T never exceeds the longest
+// sequence given.
 func (p Padding) Pad(seqs [][]int64) (ids, lengths []int64, T int, err error) {
+	if p.MaxLen < 0 {
+		return nil, nil, 0, fmt.Errorf("seq: maximum length %d must not be negative (0 keeps all)", p.MaxLen)
+	}
 	if p.Truncate != KeepHead && p.Truncate != KeepTail {
 		return nil, nil, 0, fmt.Errorf("seq: unknown truncation %v", p.Truncate)
 	}

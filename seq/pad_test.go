@@ -3,6 +3,7 @@ package seq_test
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 
@@ -28,8 +29,12 @@ func TestPad(t *testing.T) {
 			[]int64{1, 2, 3, -1}, []int64{2, 1}, 2},
 		{"exactly MaxLen", [][]int64{{1, 2}}, seq.Padding{MaxLen: 2, Truncate: seq.KeepTail},
 			[]int64{1, 2}, []int64{2}, 2},
-		{"negative MaxLen keeps all", [][]int64{{1, 2, 3}}, seq.Padding{MaxLen: -1},
+		{"zero MaxLen keeps all", [][]int64{{1, 2, 3}}, seq.Padding{MaxLen: 0},
 			[]int64{1, 2, 3}, []int64{3}, 3},
+		{"MaxLen 2^62", [][]int64{{1, 2, 3}, {4}}, seq.Padding{MaxLen: 1 << 62, Truncate: seq.KeepTail},
+			[]int64{1, 2, 3, 4, 0, 0}, []int64{3, 1}, 3},
+		{"MaxLen MaxInt", [][]int64{{1, 2, 3}, {4}}, seq.Padding{MaxLen: math.MaxInt},
+			[]int64{1, 2, 3, 4, 0, 0}, []int64{3, 1}, 3},
 		{"empty as pad", [][]int64{{1, 2}, {}}, seq.Padding{PadID: 7, Empty: seq.PadEmpty},
 			[]int64{1, 2, 7, 7}, []int64{2, 1}, 2},
 		{"all empty as pad", [][]int64{{}, {}}, seq.Padding{PadID: 7, Empty: seq.PadEmpty},
@@ -69,6 +74,9 @@ func TestPadErrors(t *testing.T) {
 	}{
 		{"empty sequence", [][]int64{{1}, {2}, {3}, {}}, seq.Padding{}, "seq: sequence 3 of batch is empty"},
 		{"empty batch", nil, seq.Padding{}, "seq: no sequences to pad"},
+		{"MaxLen -1", [][]int64{{1}}, seq.Padding{MaxLen: -1}, "seq: maximum length -1 must not be negative (0 keeps all)"},
+		{"MaxLen MinInt", [][]int64{{1}}, seq.Padding{MaxLen: math.MinInt},
+			"seq: maximum length -9223372036854775808 must not be negative (0 keeps all)"},
 		{"bad truncation", [][]int64{{1}}, seq.Padding{Truncate: 5}, "seq: unknown truncation Truncate(5)"},
 		{"bad empty policy", [][]int64{{1}}, seq.Padding{Empty: 5}, "seq: unknown empty-sequence policy 5"},
 	}
@@ -107,6 +115,7 @@ func FuzzPad(f *testing.F) {
 	f.Add([]byte{1, 2, 3, 0, 4}, 2, false, false)
 	f.Add([]byte{0, 0, 5}, 0, true, true)
 	f.Add([]byte{}, -3, true, false)
+	f.Add([]byte{1, 2}, math.MaxInt, true, false)
 	f.Fuzz(func(t *testing.T, data []byte, maxLen int, tail, padEmpty bool) {
 		var seqs [][]int64
 		cur := []int64{}
@@ -126,6 +135,12 @@ func FuzzPad(f *testing.F) {
 			p.Empty = seq.PadEmpty
 		}
 		ids, lengths, T, err := p.Pad(seqs)
+		if maxLen < 0 {
+			if err == nil {
+				t.Fatalf("MaxLen %d: no error", maxLen)
+			}
+			return
+		}
 		if err != nil {
 			var e *seq.EmptySequenceError
 			if padEmpty || !errors.As(err, &e) || len(seqs[e.Index]) != 0 {
