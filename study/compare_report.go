@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/torchrnn/torchrnn/report"
 	"gonum.org/v1/plot/plotter"
 )
 
@@ -19,8 +20,8 @@ func (c *Comparison) Table(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, compareFormat+"\n", "cell", "parameters", "epochs", "time", "tok/s", "best valid", "test acc")
 	for _, e := range c.Entries {
-		fmt.Fprintf(&b, compareFormat+"\n", e.Name, thousands(e.Parameters), fmt.Sprint(e.Epochs),
-			clock(e.Seconds), thousands(int64(e.TokensPerSec+0.5)),
+		fmt.Fprintf(&b, compareFormat+"\n", e.Name, report.Thousands(float64(e.Parameters)), fmt.Sprint(e.Epochs),
+			clock(e.Seconds), report.Thousands(e.TokensPerSec),
 			fmt.Sprintf("%.2f%%", 100*e.BestValidAcc), fmt.Sprintf("%.2f%%", 100*e.TestAcc))
 	}
 	_, err := io.WriteString(w, b.String())
@@ -40,46 +41,26 @@ func (c *Comparison) Plot(path string) error {
 	if len(c.Entries) == 0 {
 		return fmt.Errorf("study: plot %s: no runs", path)
 	}
-	acc := panel{title: "validation accuracy", xlabel: "epoch", ylabel: "accuracy (%)", legend: true, legendRight: true}
-	most := 0
+	acc := report.Panel{Title: "validation accuracy", XLabel: "epoch", YLabel: "accuracy (%)", XTicks: report.EpochTicks{}, Legend: report.BottomRight}
 	for _, e := range c.Entries {
-		l := line{name: e.Name}
+		l := report.Line{Name: e.Name}
 		for i, a := range e.ValidAcc {
-			l.xy = append(l.xy, plotter.XY{X: float64(i + 1), Y: 100 * a})
+			l.XY = append(l.XY, plotter.XY{X: float64(i + 1), Y: 100 * a})
 		}
-		acc.lines, most = append(acc.lines, l), max(most, len(e.ValidAcc))
-	}
-	for ep := 1; ep <= most; ep++ {
-		acc.xticks = append(acc.xticks, float64(ep))
+		acc.Lines = append(acc.Lines, l)
 	}
 	data := c.Train.Data
 	if data == "" {
 		data = "built-in IMDB sample"
 	}
 	title := fmt.Sprintf("%s, hidden %d, max-len %d", data, c.Model.Hidden, c.Train.MaxLen)
-	return savePNG(path, title, 720, 460, []panel{acc})
+	return report.SavePNG(path, title, 720, 460, []report.Panel{acc})
 }
 
-// thousands writes n with comma separators: 1234567 -> 1,234,567.
-func thousands(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + thousands(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
-// clock writes seconds as 42.1s, 3m07s or 1h02m.
+// clock writes seconds as 42.1s, else as report.Clock: 3m07s or 1h02m.
 func clock(sec float64) string {
-	d := time.Duration(sec * float64(time.Second))
-	switch {
-	case d < time.Minute:
+	if sec < 60 {
 		return fmt.Sprintf("%.1fs", sec)
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
 	}
-	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	return report.Clock(time.Duration(sec * float64(time.Second)))
 }

@@ -1,7 +1,6 @@
 package study
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/torchrnn/torchrnn/internal/atomic"
+	"github.com/torchrnn/torchrnn/report"
 	"gonum.org/v1/plot/plotter"
 )
 
@@ -71,11 +71,7 @@ func (rep *Report) Save(dir string) error {
 
 // writeJSON writes v as indented JSON to path, atomically.
 func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("study: %s: %w", path, err)
-	}
-	if err := atomic.WriteFile(path, append(b, '\n')); err != nil {
+	if err := atomic.WriteJSON(path, v); err != nil {
 		return fmt.Errorf("study: %w", err)
 	}
 	return nil
@@ -86,12 +82,12 @@ func writeJSON(path string, v any) error {
 // training (log-log), and the test accuracy.
 func (rep *Report) Plot(path string) error {
 	names, byName := rep.series()
-	pick := func(f func(Row) float64) []line {
-		out := make([]line, len(names))
+	pick := func(f func(Row) float64) []report.Line {
+		out := make([]report.Line, len(names))
 		for i, n := range names {
-			out[i].name = n
+			out[i].Name = n
 			for _, r := range byName[n] {
-				out[i].xy = append(out[i].xy, plotter.XY{X: float64(r.T), Y: f(r)})
+				out[i].XY = append(out[i].XY, plotter.XY{X: float64(r.T), Y: f(r)})
 			}
 		}
 		return out
@@ -102,21 +98,21 @@ func (rep *Report) Plot(path string) error {
 			ts = append(ts, float64(T))
 		}
 	}
-	logs := panel{xlabel: "sequence length T", ylabel: "‖∂L/∂x₀‖", logX: true, logY: true, xticks: ts, floor: underflow}
+	logs := report.Panel{XLabel: "sequence length T", YLabel: "‖∂L/∂x₀‖", LogX: true, LogY: true, XTicks: report.Labelled(ts), Floor: underflow}
 	init, trained := logs, logs
-	init.title = "at initialisation"
-	init.lines = pick(func(r Row) float64 { return float64(r.Init.Input0) })
-	trained.title = fmt.Sprintf("after %d training steps", rep.Config.Steps)
-	trained.lines = pick(func(r Row) float64 { return float64(r.Trained.Input0) })
+	init.Title = "at initialisation"
+	init.Lines = pick(func(r Row) float64 { return float64(r.Init.Input0) })
+	trained.Title = fmt.Sprintf("after %d training steps", rep.Config.Steps)
+	trained.Lines = pick(func(r Row) float64 { return float64(r.Trained.Input0) })
 	grow := logs
-	grow.title, grow.ylabel, grow.floor = "largest ‖∂L/∂θ‖ in training", "before clipping", 0
-	grow.lines = pick(func(r Row) float64 { return float64(r.MaxNorm) })
-	acc := panel{title: "memory task accuracy", xlabel: "sequence length T", ylabel: "test accuracy (%)", logX: true, xticks: ts, legend: true}
-	acc.lines = pick(func(r Row) float64 { return 100 * r.Accuracy })
+	grow.Title, grow.YLabel, grow.Floor = "largest ‖∂L/∂θ‖ in training", "before clipping", 0
+	grow.Lines = pick(func(r Row) float64 { return float64(r.MaxNorm) })
+	acc := report.Panel{Title: "memory task accuracy", XLabel: "sequence length T", YLabel: "test accuracy (%)", LogX: true, XTicks: report.Labelled(ts), Legend: report.BottomLeft}
+	acc.Lines = pick(func(r Row) float64 { return 100 * r.Accuracy })
 	c := rep.Config
 	title := fmt.Sprintf("memory task (the sign of x₀, after T steps): hidden %d, %s init, %d %s steps, %d seed(s)",
 		c.Hidden, c.Init, c.Steps, c.Optimizer, c.Seeds)
-	return savePNG(path, title, 1500, 420, []panel{init, trained, grow, acc})
+	return report.SavePNG(path, title, 1500, 420, []report.Panel{init, trained, grow, acc})
 }
 
 // underflow stands for 0 on a log axis: below float32's smallest

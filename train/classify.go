@@ -10,6 +10,7 @@ import (
 	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/optim"
+	"github.com/torchrnn/torchrnn/report"
 	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/seq"
 )
@@ -45,7 +46,7 @@ func (c *classifier) trainEpoch(ctx context.Context, epoch int) (phase, error) {
 	}
 	feed, stop := context.WithCancel(context.Background())
 	defer stop()
-	prog := NewProgress(c.out, "train", epoch, len(order), 10*time.Second)
+	prog := report.NewProgress(c.out, "train", epoch, len(order), 10*time.Second)
 	defer prog.Finish()
 	var sum phase
 	var n, correct, seen int64
@@ -86,7 +87,7 @@ func (c *classifier) evaluate(name string, epoch int) (phase, error) {
 	if c.cfg.DryRun {
 		order = order[:1]
 	}
-	prog := NewProgress(c.out, name, epoch, len(order), 10*time.Second)
+	prog := report.NewProgress(c.out, name, epoch, len(order), 10*time.Second)
 	defer prog.Finish()
 	var sum phase
 	var correct, seen int64

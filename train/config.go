@@ -1,6 +1,7 @@
 // Package train runs torchrnn's training jobs: the sentiment classifier and
-// the language model share its run folders, checkpoints, resume, progress,
-// plots and guardrails.
+// the language model share its epoch loop, checkpoints, resume and
+// guardrails, and write a run folder (package rundir) with progress and
+// curves from package report.
 package train
 
 import (

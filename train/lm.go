@@ -15,6 +15,7 @@ import (
 	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/optim"
+	"github.com/torchrnn/torchrnn/report"
 	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/seq"
 	"github.com/torchrnn/torchrnn/vocab"
@@ -67,7 +68,7 @@ func (m *languageModel) pass(ctx context.Context, name string, epoch int, stream
 	if m.cfg.DryRun {
 		total = 1
 	}
-	prog := NewProgress(m.out, name, epoch, total, 10*time.Second)
+	prog := report.NewProgress(m.out, name, epoch, total, 10*time.Second)
 	defer prog.Finish()
 	var sum phase
 	var state lstm.State

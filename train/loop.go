@@ -11,6 +11,7 @@ import (
 	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/optim"
+	"github.com/torchrnn/torchrnn/report"
 	"github.com/torchrnn/torchrnn/rundir"
 )
 
@@ -48,7 +49,7 @@ func loop(ctx context.Context, run *rundir.Folder, t task, opt *optim.Optimizer,
 		}
 		e := t.epochMetrics(epoch, tr, va)
 		e.LR = opt.LR()
-		fmt.Fprintln(out, EpochLine(e))
+		fmt.Fprintln(out, report.EpochLine(e))
 		interrupted := ctx.Err() != nil
 		if !interrupted {
 			st.Epoch = epoch
@@ -98,7 +99,7 @@ func checkpoint(run *rundir.Folder, t task, opt *optim.Optimizer, st *rundir.Sta
 	if err != nil {
 		return err
 	}
-	return PlotCurves(run.Path(rundir.CurvesFile), all, run.Dir)
+	return report.PlotCurves(run.Path(rundir.CurvesFile), all, run.Dir)
 }
 
 // guard stops training on a loss that is not a number or explodes.

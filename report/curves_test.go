@@ -1,4 +1,4 @@
-package train
+package report
 
 import (
 	"image"
@@ -76,6 +76,12 @@ func TestPlotCurves(t *testing.T) {
 // checkPNG fails t unless path is a PNG of plotWidthPx x plotHeightPx.
 func checkPNG(t *testing.T, path string) {
 	t.Helper()
+	checkSize(t, path, plotWidthPx, plotHeightPx)
+}
+
+// checkSize fails t unless path is a PNG of width x height pixels.
+func checkSize(t *testing.T, path string, width, height int) {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -85,8 +91,8 @@ func checkPNG(t *testing.T, path string) {
 	if err != nil {
 		t.Fatalf("decode %s: %v", path, err)
 	}
-	if format != "png" || cfg.Width != plotWidthPx || cfg.Height != plotHeightPx {
-		t.Errorf("got %s %dx%d, want png %dx%d", format, cfg.Width, cfg.Height, plotWidthPx, plotHeightPx)
+	if format != "png" || cfg.Width != width || cfg.Height != height {
+		t.Errorf("got %s %dx%d, want png %dx%d", format, cfg.Width, cfg.Height, width, height)
 	}
 }
 
@@ -143,7 +149,7 @@ func TestEpochTicks(t *testing.T) {
 		{0.5, 0.9, nil},
 	} {
 		var got []float64
-		for _, tk := range (epochTicks{}).Ticks(tc.min, tc.max) {
+		for _, tk := range (EpochTicks{}).Ticks(tc.min, tc.max) {
 			got = append(got, tk.Value)
 		}
 		if !slices.Equal(got, tc.want) {

@@ -1,4 +1,9 @@
-package train
+// Package report shows how training goes: a progress bar, or plain
+// fixed-width lines, per phase of an epoch (Progress); a summary line per
+// epoch (EpochLine); learning curves (PlotCurves); and the figures
+// (Panel, SavePNG) and number formats (Thousands, Clock) that package
+// study's tables and plots share with them.
+package report
 
 import (
 	"fmt"
@@ -203,11 +208,15 @@ func fixed(v float64, width, prec int) string {
 	return fmt.Sprintf("%*.0f", width, v)
 }
 
-// thousands formats v rounded to a whole number with comma separators,
-// right-aligned in width characters: thousands(12345.6, 9) = "   12,346".
-func thousands(v float64, width int) string {
+// thousands is Thousands right-aligned in width characters:
+// thousands(12345.6, 9) = "   12,346".
+func thousands(v float64, width int) string { return fmt.Sprintf("%*s", width, Thousands(v)) }
+
+// Thousands formats v rounded to a whole number with comma separators:
+// Thousands(1234567.8) = "1,234,568".
+func Thousands(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) >= 1e18 {
-		return fmt.Sprintf("%*v", width, v)
+		return fmt.Sprint(v)
 	}
 	digits := strconv.FormatInt(int64(math.Round(math.Abs(v))), 10)
 	var out []byte
@@ -220,18 +229,22 @@ func thousands(v float64, width int) string {
 	if v <= -0.5 {
 		out = append([]byte{'-'}, out...)
 	}
-	return fmt.Sprintf("%*s", width, out)
+	return string(out)
 }
 
-// clock formats d in 6 characters: " 1m02s", "59m59s", " 2h05m", "  >99h".
-func clock(d time.Duration) string {
+// clock is Clock right-aligned in 6 characters: " 1m02s", "59m59s", " 2h05m", "  >99h".
+func clock(d time.Duration) string { return fmt.Sprintf("%6s", Clock(d)) }
+
+// Clock formats d to the second under an hour, else to the minute: "0m42s",
+// "1m02s", "2h05m"; from 100 hours on ">99h".
+func Clock(d time.Duration) string {
 	d = max(d.Round(time.Second), 0)
 	switch {
 	case d < time.Hour:
-		return fmt.Sprintf("%2dm%02ds", int(d/time.Minute), int(d%time.Minute/time.Second))
+		return fmt.Sprintf("%dm%02ds", int(d/time.Minute), int(d%time.Minute/time.Second))
 	case d < 100*time.Hour:
-		return fmt.Sprintf("%2dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
+		return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
 	default:
-		return "  >99h"
+		return ">99h"
 	}
 }

@@ -1,4 +1,4 @@
-package train
+package report
 
 import (
 	"bytes"
@@ -216,6 +216,8 @@ func TestFormatHelpers(t *testing.T) {
 		{clock(2*time.Hour + 5*time.Minute), " 2h05m"},
 		{clock(200 * time.Hour), "  >99h"},
 		{clock(-time.Second), " 0m00s"},
+		{Clock(42 * time.Second), "0m42s"},
+		{Thousands(-0.4), "0"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
