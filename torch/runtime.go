@@ -16,9 +16,14 @@ const BuiltWithCUDA = libtorch.CUDA
 // initialisation and dropout masks repeat for the same seed.
 func Seed(seed int64) { libtorch.Seed(seed) }
 
-// SetThreads sets libtorch's intra-op (OpenMP) thread count; n <= 0 keeps
-// it. Small recurrent models often train fastest with 1 or 2.
+// SetThreads sets libtorch's intra-op (OpenMP) thread count, capped at the
+// machine's cores; n <= 0 keeps it. Small recurrent models often train
+// fastest with 1 or 2. CapThreads tells what a count becomes, and why.
 func SetThreads(n int) { libtorch.SetThreads(n) }
+
+// CapThreads returns n capped at the machine's cores, with a warning to
+// show the user when it had to cap; n <= 0 comes back unchanged.
+func CapThreads(n int) (capped int, warning string) { return libtorch.CapThreads(n) }
 
 // Threads returns libtorch's intra-op thread count.
 func Threads() int { return libtorch.Threads() }
