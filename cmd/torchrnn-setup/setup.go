@@ -49,15 +49,6 @@ func run(cfg config) error {
 	if err := checkReplaces(mod, dst, root); err != nil {
 		return err
 	}
-	// A replace whose folder is gone stops go from loading the module graph.
-	if !fileExists(filepath.Join(dst, "go.mod")) {
-		for _, r := range mod.replacesOf(gotchPath) {
-			logf("%s is missing; dropping its replace and fitting it again", copyDir)
-			if err := goCmd(root, "mod", "edit", "-dropreplace="+r.Old.spec()); err != nil {
-				return err
-			}
-		}
-	}
 	version, err := requiredVersion(root)
 	if err != nil {
 		return err
