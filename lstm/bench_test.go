@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -301,4 +302,86 @@ func residentMiB(t *testing.T) float64 {
 	}
 	t.Fatal("no VmRSS in /proc/self/status")
 	return 0
+}
+
+// BenchmarkLSTMState runs a bidirectional LSTM (embedding-sized input 64,
+// hidden 64 or 96) forward and backward through its outputs and its whole
+// final state, H and C, as an encoder handing (h, c) on does, on bucketed
+// IMDB-like batches of 32 cut at 400 tokens, one libtorch thread. On the
+// padded strategy C costs extra work when lengths differ (see paddedExact);
+// a classifier's pooling does not ask for C and does not pay it.
+// lengths/batch is the mean number of distinct lengths in a batch.
+func BenchmarkLSTMState(b *testing.B) {
+	for _, hidden := range []int64{64, 96} {
+		for _, strategy := range []Strategy{Packed, Padded} {
+			b.Run(fmt.Sprintf("hidden%d/%s", hidden, strategy), func(b *testing.B) {
+				benchState(b, hidden, strategy)
+			})
+		}
+	}
+}
+
+func benchState(b *testing.B, hidden int64, strategy Strategy) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	defer libtorch.SetThreads(libtorch.Threads())
+	libtorch.SetThreads(1)
+	libtorch.TuneMalloc()
+	const pool, batch, input = 10, 32, 64
+	rng := rand.New(rand.NewPCG(5, 6))
+	lengths := imdbLengths(rng, 40*batch, 400)
+	libtorch.Seed(1)
+	r, err := NewRNN(NewParams(gotch.CPU), "", LSTM, input, hidden, 1, true, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r.Strategy = strategy
+	type item struct {
+		x       *ts.Tensor
+		lengths []int64
+		tokens  int64
+	}
+	var items []item
+	var distinct int
+	for _, idx := range benchOrder(b, lengths, batch, true, 0)[:pool] {
+		it := item{lengths: make([]int64, len(idx))}
+		for j, k := range idx {
+			it.lengths[j] = int64(lengths[k])
+			it.tokens += int64(lengths[k])
+		}
+		distinct += len(slices.Compact(slices.Sorted(slices.Values(it.lengths))))
+		it.x = ts.MustRandn([]int64{batch, slices.Max(it.lengths), input}, gotch.Float, gotch.CPU)
+		defer it.x.MustDrop()
+		items = append(items, it)
+	}
+	step := func(it item) (err error) {
+		defer tensor.Catch(&err, "state step")
+		var s tensor.Scope
+		defer s.Free()
+		out, hn, err := r.Forward(it.x, it.lengths, State{}, true)
+		tensor.Check(err)
+		s.T(out)
+		s.T(hn.H)
+		s.T(hn.C)
+		loss := s.M(out.Sum(gotch.Float, false))
+		loss = s.M(loss.Add(s.M(hn.H.Sum(gotch.Float, false)), false))
+		loss = s.M(loss.Add(s.M(hn.C.Sum(gotch.Float, false)), false))
+		return loss.Backward()
+	}
+	if err := step(items[0]); err != nil { // warm-up
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	var done int64
+	cpu := cpuTime(b)
+	for i := 0; i < b.N; i++ {
+		it := items[i%pool]
+		if err := step(it); err != nil {
+			b.Fatal(err)
+		}
+		done += it.tokens
+	}
+	b.ReportMetric(float64(done)/b.Elapsed().Seconds(), "tokens/s")
+	b.ReportMetric(float64(done)/(cpuTime(b)-cpu).Seconds(), "cpu-tokens/s")
+	b.ReportMetric(float64(distinct)/pool, "lengths/batch") // distinct lengths: the padded LSTM's segments
 }

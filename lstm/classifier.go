@@ -64,12 +64,11 @@ func (m *Classifier) Forward(ids *ts.Tensor, lengths []int64, train bool) (logit
 	x := s.M(m.Embedding.Forward(ids)) // [B, T] -> [B, T, E]
 	var feat *ts.Tensor                // [B, D*H]
 	if m.Config.Pooling == Last {
-		hn := tensor.Val(m.RNN.Final(x, lengths, State{}, train)) // the outputs are not needed
+		_, hn := m.RNN.forward(x, lengths, State{}, train, false, false) // neither the outputs nor C are needed
 		defer hn.Drop()
 		feat = s.T(m.last(hn))
 	} else {
-		out, hn, err := m.RNN.Forward(x, lengths, State{}, train)
-		tensor.Check(err)
+		out, hn := m.RNN.forward(x, lengths, State{}, train, true, false)
 		s.T(out)
 		hn.Drop()
 		feat = s.T(m.pool(out, lengths))

@@ -21,9 +21,10 @@ const (
 	Packed Strategy = "packed"
 	// Padded runs the fast padded kernel and reads each sequence's outputs
 	// and final state at its own length; a reverse direction runs on each
-	// sequence reversed within its own length. Outputs and final H equal the
-	// packed ones; an LSTM's final C may come from a step past a sequence's
-	// length (the last step of its padded run) when lengths differ.
+	// sequence reversed within its own length. Outputs and final state equal
+	// the packed ones. An LSTM's final C, when lengths differ, takes one
+	// kernel call per distinct length, layer and direction (see
+	// paddedExact); a classifier, which needs H alone, does not pay it.
 	// On this CPU it is several times faster than Packed (see BENCHMARKS.md).
 	Padded Strategy = "padded"
 )
@@ -115,28 +116,31 @@ func (r *RNN) ZeroState(B int64, device gotch.Device) (s State, err error) {
 //	x [B, T, input] float, lengths [B] (nil: all T), h0 (zero value: zeros)
 //	  -> out [B, T, dirs*hidden] (zero past each length), final state
 //
-// Lengths may come in any order; each must be in 1..T. A given h0 holds H,
-// and C for an LSTM alone, each [layers*dirs, B, hidden]; anything else is
-// an error. The caller frees out and the final state; x and h0 stay the
-// caller's.
+// Lengths may come in any order; each must be in 1..T. The final state is
+// each sequence's at its own length, H and (LSTM) C equal to PyTorch's for
+// a packed batch on every strategy. A given h0 holds H, and C for an LSTM
+// alone, each [layers*dirs, B, hidden]; anything else is an error. The
+// caller frees out and the final state; x and h0 stay the caller's.
 func (r *RNN) Forward(x *ts.Tensor, lengths []int64, h0 State, train bool) (out *ts.Tensor, hn State, err error) {
 	defer tensor.Catch(&err, "lstm: rnn forward")
-	out, hn = r.forward(x, lengths, h0, train, true)
+	out, hn = r.forward(x, lengths, h0, train, true, true)
 	return out, hn, nil
 }
 
 // Final runs the stack over x as Forward does but returns the final state
 // alone: the outputs [B, T, dirs*hidden] are never put together, which
 // saves a pass or two over memory of that size when only the final state
-// is used (a classifier's last pooling).
+// is used. The caller frees the state.
 func (r *RNN) Final(x *ts.Tensor, lengths []int64, h0 State, train bool) (hn State, err error) {
 	defer tensor.Catch(&err, "lstm: rnn forward")
-	_, hn = r.forward(x, lengths, h0, train, false)
+	_, hn = r.forward(x, lengths, h0, train, false, true)
 	return hn, nil
 }
 
-// forward is Forward; out is nil unless outputs.
-func (r *RNN) forward(x *ts.Tensor, lengths []int64, h0 State, train, outputs bool) (out *ts.Tensor, hn State) {
+// forward is Forward; out is nil unless outputs, and the final C is nil
+// unless cellState (which spares the padded strategy the segments that an
+// LSTM's C takes when lengths differ: a classifier needs H alone).
+func (r *RNN) forward(x *ts.Tensor, lengths []int64, h0 State, train, outputs, cellState bool) (out *ts.Tensor, hn State) {
 	shape := tensor.Val(x.Size())
 	if len(shape) != 3 || shape[2] != r.Input {
 		tensor.Fail("input shape %v, want [B, T, %d]", shape, r.Input)
@@ -147,6 +151,12 @@ func (r *RNN) forward(x *ts.Tensor, lengths []int64, h0 State, train, outputs bo
 		defer h0.Drop()
 	}
 	r.checkState(h0, B)
+	defer func() {
+		if !cellState && hn.C != nil {
+			hn.C.MustDrop()
+			hn.C = nil
+		}
+	}()
 	if lengths == nil || allEqual(lengths, T) {
 		if lengths != nil && int64(len(lengths)) != B {
 			tensor.Fail("%d lengths for a batch of %d", len(lengths), B)
@@ -162,7 +172,7 @@ func (r *RNN) forward(x *ts.Tensor, lengths []int64, h0 State, train, outputs bo
 	if r.strategy(x.MustDevice()) == Packed {
 		return r.packed(x, lengths, h0, train, outputs)
 	}
-	raw, hn := r.paddedExact(x, lengths, h0, train, outputs)
+	raw, hn := r.paddedExact(x, lengths, h0, train, outputs, cellState)
 	if raw == nil {
 		return nil, hn
 	}

@@ -1,6 +1,8 @@
 package lstm
 
 import (
+	"slices"
+
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 	"github.com/torchrnn/torchrnn/internal/tensor"
@@ -46,11 +48,24 @@ func (r *RNN) packed(x *ts.Tensor, lengths []int64, h0 State, train, outputs boo
 // Steps past a length compute garbage that no real step sees. raw is the
 // last layer's output with that garbage left in (the caller zeroes or drops
 // it), or nil unless outputs.
-func (r *RNN) paddedExact(x *ts.Tensor, lengths []int64, h0 State, train, outputs bool) (raw *ts.Tensor, final State) {
+//
+// The kernel gives the state after step T alone, and an LSTM's c cannot be
+// read from the outputs. With cellState, an LSTM runs each layer and
+// direction in segments that end at the distinct lengths, carrying (h, c)
+// from one to the next, and takes each sequence's c where its segment ends
+// (the reverse pass too: its real steps also come first). Lengths 2 5 5 3
+// of T 6:
+//
+//	t         0 1 | 2 | 3 4 | 5
+//	c_n of    b0    b3  b1 b2   (none: the pads' segment)
+//
+// Without cellState the final C is nil.
+func (r *RNN) paddedExact(x *ts.Tensor, lengths []int64, h0 State, train, outputs, cellState bool) (raw *ts.Tensor, final State) {
 	var s tensor.Scope
 	defer func() { s.Free(raw) }()
 	T := tensor.Val(x.Size())[1]
-	ix := newIndexes(lengths, T, r.Dirs == 2, x.MustDevice())
+	cellState = cellState && h0.C != nil
+	ix := newIndexes(lengths, T, r.Dirs == 2, cellState, x.MustDevice())
 	defer ix.drop()
 	var hs, cs []*ts.Tensor
 	input := x
@@ -67,18 +82,25 @@ func (r *RNN) paddedExact(x *ts.Tensor, lengths []int64, h0 State, train, output
 			if d == 1 {
 				in = s.T(ix.reverse(input))
 			}
-			out, hn, cn := r.run(in, h, c, r.weights[4*k:4*k+4], 1, false, train)
-			s.T(out)
-			s.T(hn)
-			s.T(cn) // nil for GRU and RNN; held, it would keep the batch's graph alive
+			w := r.weights[4*k : 4*k+4]
+			var out *ts.Tensor
+			if cellState {
+				var cn *ts.Tensor
+				out, cn = r.segments(in, h, c, w, ix, train)
+				s.T(out)
+				cs = append(cs, s.T(cn))
+			} else {
+				var hn, cn *ts.Tensor
+				out, hn, cn = r.run(in, h, c, w, 1, false, train)
+				s.T(out)
+				s.T(hn)
+				s.T(cn) // nil for GRU and RNN; held, it would keep the batch's graph alive
+			}
 			if d == 1 {
 				out = s.T(ix.reverse(out))
 				hs = append(hs, s.M(out.Select(1, 0, false))) // the reverse pass ends at t = 0
 			} else {
 				hs = append(hs, s.T(ix.last(out)))
-			}
-			if cn != nil {
-				cs = append(cs, s.M(cn.Select(0, 0, false)))
 			}
 			outs = append(outs, out)
 		}
@@ -100,14 +122,36 @@ func (r *RNN) paddedExact(x *ts.Tensor, lengths []int64, h0 State, train, output
 	return raw, final
 }
 
+// segments runs one layer and direction of an LSTM over in [B, T, F] in
+// ix's segments, carrying (h, c) [1, B, H] across, and returns the outputs
+// [B, T, H] and each sequence's c after its last step [B, H].
+func (r *RNN) segments(in, h, c *ts.Tensor, w []*ts.Tensor, ix *indexes, train bool) (out, cn *ts.Tensor) {
+	var s tensor.Scope
+	defer s.Free()
+	outs := make([]*ts.Tensor, len(ix.ends))
+	cs := make([]*ts.Tensor, len(ix.ends))
+	start := int64(0)
+	for i, end := range ix.ends {
+		seg := s.M(in.Narrow(1, start, end-start, false)) // [B, end-start, F]
+		o, hn, cn := r.run(seg, h, c, w, 1, false, train)
+		outs[i], h, c, start = s.T(o), s.T(hn), s.T(cn), end
+		cs[i] = s.M(cn.Select(0, 0, false)) // [1, B, H] -> [B, H]
+	}
+	all := s.M(ts.Cat(cs[:ix.reads], 0)) // the pads' segment, if any, ends no sequence: [reads*B, H]
+	return tensor.Must(ts.Cat(outs, 1)), tensor.Must(all.IndexSelect(0, ix.cRow, false))
+}
+
 // indexes are the gathers of paddedExact for one batch's lengths.
 type indexes struct {
 	B, T    int64
 	lastRow *ts.Tensor // [B]: b*T + len_b - 1
 	revRow  *ts.Tensor // [B*T]: b*T + (len_b-1-t) for t < len_b, else b*T + t; nil unless reverse
+	ends    []int64    // segments' ends: the distinct lengths ascending, then T if longer; nil unless segments
+	reads   int        // how many segments end at a length
+	cRow    *ts.Tensor // [B]: i*B + b where ends[i] = len_b; nil unless segments
 }
 
-func newIndexes(lengths []int64, T int64, reverse bool, device gotch.Device) *indexes {
+func newIndexes(lengths []int64, T int64, reverse, segments bool, device gotch.Device) *indexes {
 	B := int64(len(lengths))
 	last := make([]int64, B)
 	for b, l := range lengths {
@@ -126,6 +170,19 @@ func newIndexes(lengths []int64, T int64, reverse bool, device gotch.Device) *in
 			}
 		}
 		ix.revRow = tensor.Must(tensor.Int64(rev, []int64{B * T}, device))
+	}
+	if segments {
+		ix.ends = slices.Compact(slices.Sorted(slices.Values(lengths)))
+		ix.reads = len(ix.ends)
+		if ix.ends[ix.reads-1] < T {
+			ix.ends = append(ix.ends, T)
+		}
+		rows := make([]int64, B)
+		for b, l := range lengths {
+			i, _ := slices.BinarySearch(ix.ends, l)
+			rows[b] = int64(i)*B + int64(b)
+		}
+		ix.cRow = tensor.Must(tensor.Int64(rows, []int64{B}, device))
 	}
 	return ix
 }
@@ -147,9 +204,10 @@ func (ix *indexes) reverse(x *ts.Tensor) *ts.Tensor {
 }
 
 func (ix *indexes) drop() {
-	ix.lastRow.MustDrop()
-	if ix.revRow != nil {
-		ix.revRow.MustDrop()
+	for _, t := range []*ts.Tensor{ix.lastRow, ix.revRow, ix.cRow} {
+		if t != nil {
+			t.MustDrop()
+		}
 	}
 }
 

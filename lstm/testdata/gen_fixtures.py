@@ -3,9 +3,10 @@
 
 Run from the repository root:
 
-    /usr/bin/python3 lstm/testdata/gen_fixtures.py
+    /usr/bin/python3 lstm/testdata/gen_fixtures.py [file.json ...]
 
-Writes rnn.json, embedding.json, classifier.json and lm.json next to this file.
+Writes rnn.json, state.json, embedding.json, classifier.json and lm.json next
+to this file, or only the files named.
 Everything is float32 on CPU with fixed seeds and one thread, so two runs give
 byte-identical files. Tensors are {"shape": [...], "data": [flat row-major]};
 floats are the exact float32 values printed as float64 reprs.
@@ -13,6 +14,7 @@ floats are the exact float32 values printed as float64 reprs.
 
 import json
 import os
+import sys
 
 import torch
 import torch.nn as nn
@@ -68,10 +70,12 @@ def write(name, top):
     print(f"wrote {path} ({os.path.getsize(path)} bytes)")
 
 
-def rnn_case(seed, cell, layers, bi, mode):
-    I, H, B, T = 5, 4, 3, 6
+def rnn_case(seed, cell, layers, bi, mode, I=5, H=4, lengths=None, name=None):
+    """lengths (packed mode) default to [4, 6, 2]; T is their maximum."""
+    if lengths is None:
+        lengths = [6, 6, 6] if mode == "padded" else [4, 6, 2]
+    B, T = len(lengths), max(lengths)
     D = 2 if bi else 1
-    lengths = [T, T, T] if mode == "padded" else [4, 6, 2]
     torch.manual_seed(seed)
     rnn = make_rnn(cell, I, H, layers, bi)
     x, h0 = leaf(B, T, I), leaf(layers * D, B, H)
@@ -91,18 +95,13 @@ def rnn_case(seed, cell, layers, bi, mode):
     hn, cn = hn if cell == "lstm" else (hn, None)
 
     loss = (out * wo).sum() + (hn * wh).sum()
-    no_c = None
     if cn is not None:
-        # Gradients of the loss without its c_n term too: the padded
-        # strategy's c_n is step T's, so only these apply to it.
-        leaves = list(rnn.parameters()) + [x, h0, c0]
-        no_c = (loss.item(), torch.autograd.grad(loss, leaves, retain_graph=True))
         loss = loss + (cn * wc).sum()
     loss.backward()
 
     params, grads = params_and_grads(rnn)
     c = {
-        "name": f"{cell}_l{layers}_{'bi' if bi else 'uni'}_{mode}",
+        "name": name or f"{cell}_l{layers}_{'bi' if bi else 'uni'}_{mode}",
         "seed": seed, "cell": cell, "layers": layers, "bidirectional": bi, "mode": mode,
         "input_size": I, "hidden": H, "batch": B, "T": T, "lengths": lengths,
         "params": params, "x": enc(x), "h0": enc(h0),
@@ -119,11 +118,6 @@ def rnn_case(seed, cell, layers, bi, mode):
               "grad_h0": enc(h0.grad)})
     if c0 is not None:
         c["grad_c0"] = enc(c0.grad)
-    if no_c is not None:
-        loss_oh, g = no_c
-        names = [n for n, _ in rnn.named_parameters()]
-        c.update({"loss_no_c": loss_oh, "grads_no_c": [named(n, t) for n, t in zip(names, g)],
-                  "grad_x_no_c": enc(g[-3]), "grad_h0_no_c": enc(g[-2]), "grad_c0_no_c": enc(g[-1])})
     return c
 
 
@@ -136,6 +130,19 @@ def gen_rnn():
                     cases.append(rnn_case(seed, cell, layers, bi, mode))
                     seed += 1
     write("rnn.json", {"torch_version": torch.__version__, "cases": cases})
+
+
+def gen_state():
+    """LSTM final states (h_n and c_n) of packed batches whose lengths differ,
+    tie, and reach from 1 to T: every strategy must give PyTorch's c_n."""
+    lengths = [7, 3, 1, 5, 3, 6]
+    cases, seed = [], 500
+    for layers in (1, 2):
+        for bi in (False, True):
+            name = f"lstm_l{layers}_{'bi' if bi else 'uni'}_state"
+            cases.append(rnn_case(seed, "lstm", layers, bi, "packed", I=3, H=4, lengths=lengths, name=name))
+            seed += 1
+    write("state.json", {"torch_version": torch.__version__, "cases": cases})
 
 
 def gen_embedding():
@@ -271,14 +278,20 @@ def gen_lm():
     write("lm.json", {"torch_version": torch.__version__, "cases": cases})
 
 
+GENERATORS = {"rnn.json": gen_rnn, "state.json": gen_state, "embedding.json": gen_embedding,
+              "classifier.json": gen_classifier, "lm.json": gen_lm}
+
+
 def main():
+    names = sys.argv[1:] or list(GENERATORS)
+    unknown = [n for n in names if n not in GENERATORS]
+    if unknown:
+        sys.exit(f"unknown fixture file(s) {unknown}: want some of {list(GENERATORS)}")
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     torch.set_default_dtype(torch.float32)
-    gen_rnn()
-    gen_embedding()
-    gen_classifier()
-    gen_lm()
+    for n in names:
+        GENERATORS[n]()
 
 
 if __name__ == "__main__":
