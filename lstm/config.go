@@ -1,8 +1,3 @@
-// Package lstm builds recurrent text models on libtorch's native RNN ops:
-// an embedding with a padding row, a multi-layer (bi)directional RNN, LSTM
-// or GRU over padded or packed batches, a classifier head and a language-model
-// head. Parameter names, initialisation and numbers follow PyTorch's nn.RNN,
-// nn.LSTM and nn.GRU, so weights move between the two.
 package lstm
 
 import (
@@ -63,32 +58,32 @@ func (c Config) WithDefaults() Config {
 	return c
 }
 
-// Validate reports the first field out of range, by its flag name.
+// Validate reports the first field out of range (NaN included).
 func (c Config) Validate() error {
 	_, cellErr := ParseCell(string(c.Cell))
 	switch {
 	case c.Vocab < 2:
 		return fmt.Errorf("lstm: vocabulary size %d: need at least 2 (padding and one token)", c.Vocab)
 	case c.Embed < 1:
-		return fmt.Errorf("lstm: -embed %d: must be at least 1", c.Embed)
+		return fmt.Errorf("lstm: embedding size %d: must be at least 1", c.Embed)
 	case c.Hidden < 1:
-		return fmt.Errorf("lstm: -hidden %d: must be at least 1", c.Hidden)
+		return fmt.Errorf("lstm: hidden size %d: must be at least 1", c.Hidden)
 	case c.Layers < 1:
-		return fmt.Errorf("lstm: -layers %d: must be at least 1", c.Layers)
+		return fmt.Errorf("lstm: %d layers: must be at least 1", c.Layers)
 	case cellErr != nil:
 		return cellErr
-	case c.Dropout < 0 || c.Dropout >= 1:
-		return fmt.Errorf("lstm: -dropout %g: must be in [0, 1)", c.Dropout)
+	case !(c.Dropout >= 0 && c.Dropout < 1): // NaN too
+		return fmt.Errorf("lstm: dropout %g: must be in [0, 1)", c.Dropout)
 	case c.PadID < 0 || c.PadID >= int64(c.Vocab):
 		return fmt.Errorf("lstm: padding id %d outside the vocabulary of %d", c.PadID, c.Vocab)
 	case !c.Pooling.valid():
-		return fmt.Errorf("lstm: -pooling %q: want last, mean or max", c.Pooling)
+		return fmt.Errorf("lstm: pooling %q: want last, mean or max", c.Pooling)
 	case c.Head < 1:
-		return fmt.Errorf("lstm: -head %d: must be at least 1", c.Head)
+		return fmt.Errorf("lstm: head size %d: must be at least 1", c.Head)
 	case c.Classes < 2:
 		return fmt.Errorf("lstm: %d classes: need at least 2", c.Classes)
 	case c.Tie && c.Embed != c.Hidden:
-		return fmt.Errorf("lstm: -tie needs -embed (%d) equal to -hidden (%d)", c.Embed, c.Hidden)
+		return fmt.Errorf("lstm: a tied decoder needs the embedding size (%d) equal to the hidden size (%d)", c.Embed, c.Hidden)
 	}
 	return nil
 }

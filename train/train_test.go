@@ -156,7 +156,7 @@ func TestBadInput(t *testing.T) {
 		{"missing data", func(c *Config, _ *lstm.Config) { c.Data = filepath.Join(dir, "nope.tar.xz") }, "nope.tar.xz"},
 		{"lr", func(c *Config, _ *lstm.Config) { c.LR = -1 }, "-lr -1"},
 		{"valid", func(c *Config, _ *lstm.Config) { c.Valid = 1.5 }, "-valid 1.5"},
-		{"dropout", func(_ *Config, m *lstm.Config) { m.Dropout = 1 }, "-dropout 1"},
+		{"dropout", func(_ *Config, m *lstm.Config) { m.Dropout = 1 }, "dropout 1"},
 		{"device", func(c *Config, _ *lstm.Config) { c.Device = "tpu" }, "-device tpu"},
 	} {
 		c, m := cfg, model
