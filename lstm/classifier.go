@@ -57,6 +57,8 @@ func (m *Classifier) outputs() int64 {
 // Forward computes logits for a padded batch.
 //
 //	ids [B, T] int64, lengths [B] (each 1..T, any order) -> logits [B, 1] or [B, C]
+//
+// The caller frees logits; ids stay the caller's.
 func (m *Classifier) Forward(ids *ts.Tensor, lengths []int64, train bool) (logits *ts.Tensor, err error) {
 	defer tensor.Catch(&err, "lstm: classifier forward")
 	var s tensor.Scope
@@ -131,6 +133,7 @@ func (m *Classifier) last(hn State) *ts.Tensor {
 
 // Loss is the mean binary cross-entropy with logits for two classes, or the
 // mean cross-entropy for more. labels [B] are class ids.
+// The caller frees the scalar loss.
 func (m *Classifier) Loss(logits *ts.Tensor, labels *ts.Tensor) (loss *ts.Tensor, err error) {
 	defer tensor.Catch(&err, "lstm: classifier loss")
 	if m.Config.Classes == 2 {
@@ -145,6 +148,7 @@ func (m *Classifier) Loss(logits *ts.Tensor, labels *ts.Tensor) (loss *ts.Tensor
 
 // Probabilities turns logits into class probabilities [B, C] (C = 2 for the
 // one-logit form: [1-p, p]).
+// The caller frees p.
 func (m *Classifier) Probabilities(logits *ts.Tensor) (p *ts.Tensor, err error) {
 	defer tensor.Catch(&err, "lstm: probabilities")
 	if m.Config.Classes == 2 {

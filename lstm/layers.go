@@ -97,6 +97,7 @@ func newLinear(p *Params, name string, in, out int64) *Linear {
 }
 
 // Forward applies the layer: [*, in] -> [*, out].
+// The caller frees the result; x stays the caller's.
 func (l *Linear) Forward(x *ts.Tensor) (*ts.Tensor, error) {
 	return ts.Linear(x, l.W, l.B)
 }

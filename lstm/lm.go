@@ -65,6 +65,8 @@ func (m *LM) StateDictKeys() []string {
 // Forward predicts the next token at every step.
 //
 //	ids [B, T] int64, state (zero value: zeros) -> logits [B, T, V], state after step T
+//
+// The caller frees logits and next; ids and state stay the caller's.
 func (m *LM) Forward(ids *ts.Tensor, state State, train bool) (logits *ts.Tensor, next State, err error) {
 	defer tensor.Catch(&err, "lstm: language model forward")
 	var s tensor.Scope
@@ -84,6 +86,7 @@ func (m *LM) Forward(ids *ts.Tensor, state State, train bool) (logits *ts.Tensor
 
 // Step advances one token per stream: ids [B] -> logits [B, V], next state.
 // It runs in evaluation mode; call it with gradients off when sampling.
+// The caller frees logits and next; ids and state stay the caller's.
 func (m *LM) Step(ids *ts.Tensor, state State) (logits *ts.Tensor, next State, err error) {
 	defer tensor.Catch(&err, "lstm: language model step")
 	x := tensor.Must(ids.Unsqueeze(1, false)) // [B] -> [B, 1]
@@ -95,6 +98,7 @@ func (m *LM) Step(ids *ts.Tensor, state State) (logits *ts.Tensor, next State, e
 }
 
 // Loss is the mean cross-entropy of logits [B, T, V] against targets [B, T].
+// The caller frees the scalar loss.
 func (m *LM) Loss(logits, targets *ts.Tensor) (loss *ts.Tensor, err error) {
 	defer tensor.Catch(&err, "lstm: language model loss")
 	var s tensor.Scope

@@ -107,6 +107,7 @@ func (p *Params) Tensors() []*ts.Tensor {
 }
 
 // Get returns the named parameter, or nil.
+// The tensor stays the set's: do not free it.
 func (p *Params) Get(name string) *ts.Tensor {
 	for _, q := range p.list {
 		if q.Name == name {

@@ -44,6 +44,7 @@ func (s State) Drop() {
 }
 
 // Detach returns the state cut from the autograd graph (for truncated BPTT).
+// The caller frees the new state; s is unchanged and still the caller's.
 func (s State) Detach() (State, error) {
 	var d State
 	var err error
@@ -100,6 +101,7 @@ func newRNN(p *Params, prefix string, cell Cell, input, hidden, layers int64, bi
 }
 
 // ZeroState returns a zero initial state for a batch of B.
+// The caller frees s.
 func (r *RNN) ZeroState(B int64, device gotch.Device) (s State, err error) {
 	defer tensor.Catch(&err, "lstm: zero state")
 	spec := tensor.Val(r.Cell.spec())

@@ -32,6 +32,7 @@ type Packed struct {
 }
 
 // Pack sorts x [B, T, *] by lengths (any order, each in 1..T) and packs it.
+// The caller frees p with p.Drop; x stays the caller's.
 func Pack(x *ts.Tensor, lengths []int64) (p *Packed, err error) {
 	defer tensor.Catch(&err, "seq: pack")
 	shape := tensor.Val(x.Size())
@@ -68,6 +69,7 @@ func Pack(x *ts.Tensor, lengths []int64) (p *Packed, err error) {
 
 // Unpack pads packed outputs [sum(lengths), *] back to [B, T, *] in the
 // caller's order, zero past each length.
+// The caller frees out.
 func (p *Packed) Unpack(data *ts.Tensor) (out *ts.Tensor, err error) {
 	defer tensor.Catch(&err, "seq: unpack")
 	padded, lens, err := libtorch.PadPacked(data, p.BatchSizes, p.T)
@@ -77,12 +79,14 @@ func (p *Packed) Unpack(data *ts.Tensor) (out *ts.Tensor, err error) {
 }
 
 // Sort puts a state [layers*dirs, B, H] in the packed (sorted) batch order.
+// The caller frees the result.
 func (p *Packed) Sort(h *ts.Tensor) (*ts.Tensor, error) {
 	t, err := h.IndexSelect(1, p.perm, false)
 	return t, libtorch.Err(err)
 }
 
 // Restore puts a state [layers*dirs, B, H] back in the caller's order.
+// The caller frees the result.
 func (p *Packed) Restore(h *ts.Tensor) (*ts.Tensor, error) {
 	t, err := h.IndexSelect(1, p.inv, false)
 	return t, libtorch.Err(err)
