@@ -33,14 +33,7 @@ func NewGenerator(m *lstm.LM, v *vocab.Vocab, level string, device gotch.Device)
 
 // LoadGenerator reads a run folder: config.json, vocab.txt and model.pt.
 func LoadGenerator(dir string, device gotch.Device) (*Generator, error) {
-	run, info, err := rundir.OpenFolder(dir)
-	if err != nil {
-		return nil, err
-	}
-	if info.Task != "lm" {
-		return nil, fmt.Errorf("infer: %s holds a %q run, not a language model (use cmd/predict for classifiers)", dir, info.Task)
-	}
-	text, err := info.Text()
+	run, info, text, err := open(dir, "lm", "a language model (use cmd/predict for classifiers)")
 	if err != nil {
 		return nil, err
 	}

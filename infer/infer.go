@@ -19,6 +19,20 @@ import (
 	"github.com/torchrnn/torchrnn/vocab"
 )
 
+// open opens the run folder dir, which must hold a run of task (what, for
+// the error, with the program for other runs), and reads its text settings.
+func open(dir, task, what string) (*rundir.Folder, *rundir.RunInfo, rundir.Text, error) {
+	run, info, err := rundir.OpenFolder(dir)
+	if err != nil {
+		return nil, nil, rundir.Text{}, err
+	}
+	if info.Task != task {
+		return nil, nil, rundir.Text{}, fmt.Errorf("infer: %s holds a %q run, not %s", dir, info.Task, what)
+	}
+	text, err := info.Text()
+	return run, info, text, err
+}
+
 // load reads the run's vocabulary, builds its model with build on device
 // and loads model.pt (the best epoch's weights) into the model's params.
 func load[M any](run *rundir.Folder, info *rundir.RunInfo, device gotch.Device,

@@ -31,19 +31,12 @@ type Prediction struct {
 // LoadPredictor reads a run folder: config.json, vocab.txt and model.pt.
 // The model's weights live on device until the process ends.
 func LoadPredictor(dir string, device gotch.Device) (*Predictor, error) {
-	run, info, err := rundir.OpenFolder(dir)
+	run, info, text, err := open(dir, "classify", "a classifier (use cmd/generate for language models)")
 	if err != nil {
 		return nil, err
-	}
-	if info.Task != "classify" {
-		return nil, fmt.Errorf("infer: %s holds a %q run, not a classifier (use cmd/generate for language models)", dir, info.Task)
 	}
 	if len(info.Labels) != info.Model.Classes {
 		return nil, fmt.Errorf("infer: %s: %d labels for %d classes", run.Path(rundir.ConfigFile), len(info.Labels), info.Model.Classes)
-	}
-	text, err := info.Text()
-	if err != nil {
-		return nil, err
 	}
 	tok, err := rundir.Tokenizer(text.Tokenizer)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/optim"
+	"github.com/torchrnn/torchrnn/train"
 )
 
 // Budget is how the memory task is trained: a fixed number of steps, each
@@ -33,10 +34,11 @@ type Fit struct {
 // exploding-gradient case), which is a result, not an error; ctx's end
 // stops it with ctx's error.
 func (m *Model) Fit(ctx context.Context, k Task, b Budget) (f Fit, err error) {
-	opt, err := optim.New(m.optimParams(), optim.Config{Algorithm: b.Optimizer, LR: b.LR})
+	st, err := train.NewStepper(m.Params, optim.Config{Algorithm: b.Optimizer, LR: b.LR}, b.Clip)
 	if err != nil {
 		return f, fmt.Errorf("study: fit: %w", err)
 	}
+	st.SkipNonFinite = true // a diverging run is a result
 	rng := newRand(b.Seed, trainStream)
 	tail := max(b.Steps/10, 1)
 	var sum float64
@@ -48,7 +50,7 @@ func (m *Model) Fit(ctx context.Context, k Task, b Budget) (f Fit, err error) {
 		if err != nil {
 			return f, err
 		}
-		loss, gnorm, err := m.step(opt, x, y, k.T, b.Clip)
+		loss, gnorm, err := m.step(st, x, y, k.T)
 		if err != nil {
 			return f, fmt.Errorf("study: fit %s, T %d, step %d: %w", m.Cell, k.T, step+1, err)
 		}
@@ -65,23 +67,16 @@ func (m *Model) Fit(ctx context.Context, k Task, b Budget) (f Fit, err error) {
 	return f, nil
 }
 
-// step is one update: forward, loss, backward, clip, step. It returns the
-// loss and the gradient norm before clipping; a non-finite one skips the
-// update.
-func (m *Model) step(opt *optim.Optimizer, x []float32, y []int64, T int, clip float64) (loss, gnorm float64, err error) {
+// step is one update: forward and loss, then the trainer's step
+// (backward, clip, optimizer step). It returns the loss and the gradient
+// norm before clipping; a non-finite one skips the update.
+func (m *Model) step(st *train.Stepper, x []float32, y []int64, T int) (loss, gnorm float64, err error) {
 	defer tensor.Catch(&err, "step")
 	var s tensor.Scope
 	defer s.Free()
 	xt := s.M(input(x, len(y), T, m.Params.Device, false))
 	l := s.M(Loss(s.M(m.Forward(xt)), y))
-	opt.ZeroGrad()
-	tensor.Check(l.Backward())
-	loss = tensor.Val(l.Float64Value([]int64{}))
-	gnorm = tensor.Val(optim.ClipGradNorm(m.optimParams(), clip))
-	if !bad(loss) && !bad(gnorm) {
-		tensor.Check(opt.Step())
-	}
-	return loss, gnorm, nil
+	return st.Step(l)
 }
 
 // Evaluate is the accuracy on n fresh examples (n even) drawn with seed.

@@ -4,6 +4,7 @@ import (
 	"github.com/sugarme/gotch/ts"
 	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/optim"
+	"github.com/torchrnn/torchrnn/train"
 )
 
 // Norms are the gradient norms of the mean loss over one batch.
@@ -27,11 +28,11 @@ func (m *Model) Gradients(x []float32, y []int64, T int) (n Norms, err error) {
 	defer tensor.Catch(&err, "study: gradients")
 	var s tensor.Scope
 	defer s.Free()
-	tensor.Val(optim.New(m.optimParams(), optim.Config{})).ZeroGrad()
+	st := tensor.Val(train.NewStepper(m.Params, optim.Config{}, 0))
 	xt := s.M(input(x, len(y), T, m.Params.Device, true))
 	logits := s.M(m.Forward(xt))
 	loss := s.M(Loss(logits, y))
-	tensor.Check(loss.Backward())
+	tensor.Check(st.Backward(loss)) // clears the gradients first
 	n.Loss = Num(tensor.Val(loss.Float64Value([]int64{})))
 	gx := s.M(xt.Grad(false))                        // [B, T, 1]
 	n.Input0 = norm(&s, s.M(gx.Select(1, 0, false))) // -> [B, 1]

@@ -8,7 +8,6 @@ import (
 	"github.com/sugarme/gotch/ts"
 	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
-	"github.com/torchrnn/torchrnn/optim"
 )
 
 // Model reads the memory task's answer from the final hidden state of a
@@ -89,15 +88,6 @@ func Accuracy(logits []float32, y []int64) float64 {
 		}
 	}
 	return float64(right) / float64(max(len(y), 1))
-}
-
-// optimParams lists the model's parameters for package optim.
-func (m *Model) optimParams() []optim.Param {
-	var out []optim.Param
-	for _, q := range m.Params.List() {
-		out = append(out, optim.Param{Name: q.Name, Tensor: q.Tensor})
-	}
-	return out
 }
 
 // Drop frees the model's parameters.

@@ -9,17 +9,17 @@ import (
 	"github.com/sugarme/gotch"
 	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
-	"github.com/torchrnn/torchrnn/optim"
 	"github.com/torchrnn/torchrnn/report"
 	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/seq"
+	"github.com/torchrnn/torchrnn/torch"
 )
 
 // classifier trains lstm.Classifier on labelled texts.
 type classifier struct {
 	cfg                Config
 	model              *lstm.Classifier
-	opt                *optim.Optimizer
+	step               *Stepper
 	device             gotch.Device
 	train, valid, test encoded
 	sampler            *seq.Sampler
@@ -55,7 +55,7 @@ func (c *classifier) trainEpoch(ctx context.Context, epoch int) (phase, error) {
 		if b.err != nil {
 			return sum, b.err
 		}
-		loss, ok, err := c.step(b, true)
+		loss, ok, err := c.batch(b, true)
 		if err != nil {
 			return sum, err
 		}
@@ -97,7 +97,7 @@ func (c *classifier) evaluate(name string, epoch int) (phase, error) {
 		if b.err != nil {
 			return sum, b.err
 		}
-		loss, ok, err := c.step(b, false)
+		loss, ok, err := c.batch(b, false)
 		if err != nil {
 			return sum, err
 		}
@@ -122,72 +122,33 @@ func evalOrder(lengths []int, batch int) [][]int {
 	return s.Epoch(0)
 }
 
-// step runs one batch: forward and loss, and when training backward,
-// clipping and an optimizer step. It returns the mean loss and how many
-// predictions were right.
-func (c *classifier) step(b batch, train bool) (loss float64, correct int64, err error) {
-	defer tensor.Catch(&err, "train: batch")
+// batch runs one batch: forward and loss, and when training the Stepper's
+// step. It returns the mean loss and how many predictions were right.
+func (c *classifier) batch(b batch, train bool) (loss float64, correct int64, err error) {
 	var s tensor.Scope
 	defer s.Free()
-	run := func() {
+	var step *Stepper // nil: evaluate
+	if train {
+		step = c.step
+	}
+	loss, err = step.Batch(func() (*torch.Tensor, error) {
 		ids := s.M(tensor.Int64(b.ids, []int64{int64(b.B), int64(b.T)}, c.device))
 		labels := s.M(tensor.Int64(b.labels, []int64{int64(b.B)}, c.device))
 		logits := s.M(c.model.Forward(ids, b.lengths, train)) // [B, T] -> [B, 1] or [B, C]
-		l := s.M(c.model.Loss(logits, labels))
-		if train {
-			update(l, c.opt, c.model.Params, c.cfg.Clip)
-		}
-		loss = tensor.Val(l.Float64Value([]int64{}))
-		correct = countCorrect(tensor.Val(tensor.Float32s(logits)), b.labels)
-	}
-	if train {
-		run()
-	} else {
-		tensor.NoGrad(run)
-	}
-	return loss, correct, nil
+		var err error
+		correct, _, err = torch.Accuracy(logits, labels, torch.NoIgnore)
+		tensor.Check(err)
+		return s.M(c.model.Loss(logits, labels)), nil
+	})
+	return loss, correct, err
 }
 
-// countCorrect compares logits [B] (one per example: positive means class
-// 1) or [B, C] with the labels.
-func countCorrect(logits []float32, labels []int64) int64 {
-	var n int64
-	C := len(logits) / len(labels)
-	for b, y := range labels {
-		row := logits[b*C : (b+1)*C]
-		pred := int64(0)
-		if C == 1 {
-			if row[0] > 0 {
-				pred = 1
-			}
-		} else {
-			for k, v := range row {
-				if v > row[pred] {
-					pred = int64(k)
-				}
-			}
-		}
-		if pred == y {
-			n++
-		}
-	}
-	return n
-}
-
-func optimParams(p *lstm.Params) []optim.Param {
-	var out []optim.Param
-	for _, q := range p.List() {
-		out = append(out, optim.Param{Name: q.Name, Tensor: q.Tensor})
-	}
-	return out
-}
-
-func describe(m *lstm.Classifier, dev gotch.Device, strategy lstm.Strategy, threads int) string {
+func describe(m *lstm.Classifier, hw hardware) string {
 	c := m.Config
 	dir := "uni"
 	if c.Bidirectional {
 		dir = "bi"
 	}
 	return fmt.Sprintf("model: %s %s, %d layer(s), embed %d, hidden %d, pooling %s, head %d, %d classes; %d parameters; %v, strategy %s, %d thread(s)",
-		c.Cell, dir, c.Layers, c.Embed, c.Hidden, c.Pooling, c.Head, c.Classes, m.Params.Count(), dev, strategy, threads)
+		c.Cell, dir, c.Layers, c.Embed, c.Hidden, c.Pooling, c.Head, c.Classes, m.Params.Count(), hw.device, hw.strategy, hw.threads)
 }

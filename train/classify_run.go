@@ -16,11 +16,7 @@ import (
 
 // runClassifier trains a sentiment (or any text) classifier: a new run, or
 // the one in prev.
-func runClassifier(ctx context.Context, cfg Config, model lstm.Config, prev *resumed, out io.Writer) error {
-	dev, strategy, threads, err := setup(cfg)
-	if err != nil {
-		return err
-	}
+func runClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hardware, prev *resumed, out io.Writer) error {
 	start := time.Now()
 	data, err := loadTexts(ctx, cfg)
 	if err != nil {
@@ -43,30 +39,30 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, prev *res
 		v = vocab.New(counts.Counter, vocab.Options{MinFreq: cfg.MinFreq, MaxSize: cfg.MaxVocab})
 		train = withLabels(v.EncodeIndexed(counts), data.train, cfg.MaxLen)
 	}
-	c := &classifier{cfg: cfg, device: dev, out: out, pad: cfg.text().Padding(),
+	c := &classifier{cfg: cfg, device: hw.device, out: out, pad: cfg.text().Padding(),
 		train: train,
 		valid: encode(v, tok, data.valid, cfg.MaxLen),
 		test:  encode(v, tok, data.test, cfg.MaxLen)}
 	fmt.Fprintf(out, "data: %d train, %d valid, %d test examples, %d classes %v, vocabulary %d; read in %s\n",
 		len(c.train.ids), len(c.valid.ids), len(c.test.ids), len(data.labels), data.labels, v.Len(), time.Since(start).Round(time.Millisecond))
 	model.Vocab, model.Classes = v.Len(), len(data.labels)
-	if c.model, err = lstm.NewClassifier(model, dev); err != nil {
+	if c.model, err = lstm.NewClassifier(model, hw.device); err != nil {
 		return UsageError{err}
 	}
-	c.model.RNN.Strategy = strategy
-	if c.opt, err = newOptimizer(c.model.Params, cfg); err != nil {
+	c.model.RNN.Strategy = hw.strategy
+	if c.step, err = newStepper(c.model.Params, cfg); err != nil {
 		return UsageError{err}
 	}
 	if c.sampler, err = seq.NewSampler(c.train.lengths, seq.Options{Batch: cfg.Batch, Seed: uint64(cfg.Seed), Shuffle: true, Bucket: cfg.Bucket}); err != nil {
 		return UsageError{err}
 	}
-	run, st, err := openRun(cfg, c, c.opt, c.model.Config, v, data.labels, prev)
+	run, st, err := openRun(cfg, c, c.step.Opt, c.model.Config, v, data.labels, prev)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(out, describe(c.model, dev, strategy, threads))
+	fmt.Fprintln(out, describe(c.model, hw))
 	fmt.Fprintf(out, "run folder: %s\n", run.Dir)
-	loopErr := loop(ctx, run, c, c.opt, cfg, st, out)
+	loopErr := loop(ctx, run, c, c.step.Opt, cfg, st, out)
 	if loopErr != nil && !errors.Is(loopErr, context.Canceled) {
 		return loopErr
 	}

@@ -1,7 +1,8 @@
 // Package train runs torchrnn's training jobs: the sentiment classifier and
 // the language model share its epoch loop, checkpoints, resume and
 // guardrails, and write a run folder (package rundir) with progress and
-// curves from package report.
+// curves from package report. Stepper is the training step (backward,
+// clip, optimizer step) that package study and the benchmarks share.
 package train
 
 import (

@@ -14,10 +14,10 @@ import (
 	"github.com/torchrnn/torchrnn/corpus"
 	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
-	"github.com/torchrnn/torchrnn/optim"
 	"github.com/torchrnn/torchrnn/report"
 	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/seq"
+	"github.com/torchrnn/torchrnn/torch"
 	"github.com/torchrnn/torchrnn/vocab"
 )
 
@@ -27,7 +27,7 @@ import (
 type languageModel struct {
 	cfg          Config
 	model        *lstm.LM
-	opt          *optim.Optimizer
+	step         *Stepper
 	device       gotch.Device
 	train, valid []int64 // token streams
 	out          io.Writer
@@ -76,7 +76,7 @@ func (m *languageModel) pass(ctx context.Context, name string, epoch int, stream
 	start := time.Now()
 	for n := 1; n <= total && w.Next(); n++ {
 		x, y, L := w.Window()
-		loss, next, err := m.step(x, y, B, L, state, train)
+		loss, next, err := m.window(x, y, B, L, state, train)
 		if err != nil {
 			return sum, err
 		}
@@ -103,44 +103,38 @@ func (m *languageModel) pass(ctx context.Context, name string, epoch int, stream
 	return sum, nil
 }
 
-// step runs one window x, y [B, L] from state and returns the mean loss and
-// the state after the window, detached.
-func (m *languageModel) step(x, y []int64, B, L int, state lstm.State, train bool) (loss float64, next lstm.State, err error) {
-	var opt *optim.Optimizer
+// window runs one window x, y [B, L] from state and returns the mean loss
+// and the state after the window, detached.
+func (m *languageModel) window(x, y []int64, B, L int, state lstm.State, train bool) (loss float64, next lstm.State, err error) {
+	var step *Stepper
 	if train {
-		opt = m.opt
+		step = m.step
 	}
-	return WindowStep(m.model, opt, m.cfg.Clip, m.device, x, y, B, L, state)
+	return WindowStep(m.model, step, m.device, x, y, B, L, state)
 }
 
-// WindowStep is the language-model trainer's step over one window of
-// truncated backpropagation: x, y [B, L] (targets shifted by one) from
-// state, forward and loss, and with an optimizer backward, gradient
-// clipping to clip (when positive) and an optimizer step; without one, no
-// gradients at all. It returns the window's mean loss and the state after
-// it, cut from the graph for the next window.
-func WindowStep(model *lstm.LM, opt *optim.Optimizer, clip float64, device gotch.Device, x, y []int64, B, L int, state lstm.State) (loss float64, next lstm.State, err error) {
-	defer tensor.Catch(&err, "train: window")
+// WindowStep runs the language model over one window of truncated
+// backpropagation: x, y [B, L] (targets shifted by one) from state,
+// forward and loss, and with a Stepper its step; without one, no gradients
+// at all. It returns the window's mean loss and the state after it, cut
+// from the graph for the next window: the caller owns it (and still owns
+// state).
+func WindowStep(model *lstm.LM, step *Stepper, device gotch.Device, x, y []int64, B, L int, state lstm.State) (loss float64, next lstm.State, err error) {
 	var s tensor.Scope
 	defer s.Free()
-	run := func() {
+	loss, err = step.Batch(func() (*torch.Tensor, error) {
 		xt := s.M(tensor.Int64(x, []int64{int64(B), int64(L)}, device))
 		yt := s.M(tensor.Int64(y, []int64{int64(B), int64(L)}, device))
-		logits, after, err := model.Forward(xt, state, opt != nil) // [B, L] -> [B, L, V]
+		logits, after, err := model.Forward(xt, state, step != nil) // [B, L] -> [B, L, V]
 		tensor.Check(err)
 		s.T(logits)
 		defer after.Drop()
-		l := s.M(model.Loss(logits, yt))
-		if opt != nil {
-			update(l, opt, model.Params, clip)
-		}
-		loss = tensor.Val(l.Float64Value([]int64{}))
 		next = tensor.Val(after.Detach())
-	}
-	if opt != nil {
-		run()
-	} else {
-		tensor.NoGrad(run)
+		return s.M(model.Loss(logits, yt)), nil
+	})
+	if err != nil {
+		next.Drop()
+		return 0, lstm.State{}, err
 	}
 	return loss, next, nil
 }

@@ -14,11 +14,7 @@ import (
 
 // runLM trains a character- or word-level language model: a new run, or the
 // one in prev.
-func runLM(ctx context.Context, cfg Config, model lstm.Config, prev *resumed, out io.Writer) error {
-	dev, strategy, threads, err := setup(cfg)
-	if err != nil {
-		return err
-	}
+func runLM(ctx context.Context, cfg Config, model lstm.Config, hw hardware, prev *resumed, out io.Writer) error {
 	start := time.Now()
 	text, err := loadCorpus(cfg.Text)
 	if err != nil {
@@ -36,29 +32,29 @@ func runLM(ctx context.Context, cfg Config, model lstm.Config, prev *resumed, ou
 		v = lmVocab(tokens, nTrain, cfg)
 	}
 	ids := v.Encode(tokens)
-	m := &languageModel{cfg: cfg, device: dev, out: out, train: ids[:nTrain], valid: ids[nTrain:]}
+	m := &languageModel{cfg: cfg, device: hw.device, out: out, train: ids[:nTrain], valid: ids[nTrain:]}
 	if need := 2 * cfg.Batch; nTrain < need || nValid < need {
 		return UsageError{fmt.Errorf("-text: %d training and %d validation tokens: need at least %d of each for -batch %d (a longer text or a smaller -batch)", nTrain, nValid, need, cfg.Batch)}
 	}
 	fmt.Fprintf(out, "data: %d train, %d valid %s tokens, vocabulary %d; read in %s\n",
 		nTrain, nValid, cfg.Level, v.Len(), time.Since(start).Round(time.Millisecond))
 	model.Vocab = v.Len()
-	if m.model, err = lstm.NewLM(model, dev); err != nil {
+	if m.model, err = lstm.NewLM(model, hw.device); err != nil {
 		return UsageError{err}
 	}
-	m.model.RNN.Strategy = strategy
-	if m.opt, err = newOptimizer(m.model.Params, cfg); err != nil {
+	m.model.RNN.Strategy = hw.strategy
+	if m.step, err = newStepper(m.model.Params, cfg); err != nil {
 		return UsageError{err}
 	}
-	run, st, err := openRun(cfg, m, m.opt, m.model.Config, v, nil, prev)
+	run, st, err := openRun(cfg, m, m.step.Opt, m.model.Config, v, nil, prev)
 	if err != nil {
 		return err
 	}
 	c := m.model.Config
 	fmt.Fprintf(out, "model: %s language model, %d layer(s), embed %d, hidden %d, tied %v, dropout %g; %d parameters; %v, %d thread(s)\n",
-		c.Cell, c.Layers, c.Embed, c.Hidden, c.Tie, c.Dropout, m.model.Params.Count(), dev, threads)
+		c.Cell, c.Layers, c.Embed, c.Hidden, c.Tie, c.Dropout, m.model.Params.Count(), hw.device, hw.threads)
 	fmt.Fprintf(out, "run folder: %s\n", run.Dir)
-	err = loop(ctx, run, m, m.opt, cfg, st, out)
+	err = loop(ctx, run, m, m.step.Opt, cfg, st, out)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}

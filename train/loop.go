@@ -6,9 +6,7 @@ import (
 	"io"
 	"math"
 
-	"github.com/sugarme/gotch/ts"
 	"github.com/torchrnn/torchrnn/internal/libtorch"
-	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/optim"
 	"github.com/torchrnn/torchrnn/report"
@@ -116,14 +114,4 @@ func (g *guard) check(loss float64, epoch, batch int) error {
 		return fmt.Errorf("loss %.4g at epoch %d, batch %d is over 50x the first batch's (%.4g): training exploded; lower -lr or set -clip", loss, epoch, batch, g.first)
 	}
 	return nil
-}
-
-// update is backward, clipping (clip > 0) and an optimizer step.
-func update(loss *ts.Tensor, opt *optim.Optimizer, p *lstm.Params, clip float64) {
-	opt.ZeroGrad()
-	tensor.Check(loss.Backward())
-	if clip > 0 {
-		tensor.Val(optim.ClipGradNorm(optimParams(p), clip))
-	}
-	tensor.Check(opt.Step())
 }

@@ -47,10 +47,7 @@ func Run(ctx context.Context, cfg Config, model lstm.Config, out io.Writer) erro
 	if err := model.Validate(); err != nil {
 		return UsageError{err}
 	}
-	if cfg.Task == "lm" {
-		return runLM(ctx, cfg, model, nil, out)
-	}
-	return runClassifier(ctx, cfg, model, nil, out)
+	return runTask(ctx, cfg, model, nil, out)
 }
 
 // Resume continues the run in dir from its last finished epoch; epochs > 0
@@ -78,11 +75,20 @@ func Resume(ctx context.Context, dir string, epochs int, out io.Writer) error {
 		return UsageError{fmt.Errorf("-resume %s: all %d epochs are done (raise -epochs to train more)", dir, cfg.Epochs)}
 	}
 	st.Done = false
-	prev := &resumed{run: run, info: info, state: st}
-	if info.Task == "lm" {
-		return runLM(ctx, cfg, info.Model, prev, out)
+	return runTask(ctx, cfg, info.Model, &resumed{run: run, info: info, state: st}, out)
+}
+
+// runTask sets the machine up as cfg says and trains cfg's task: a new run, or
+// the one in prev.
+func runTask(ctx context.Context, cfg Config, model lstm.Config, prev *resumed, out io.Writer) error {
+	hw, err := setup(cfg)
+	if err != nil {
+		return err
 	}
-	return runClassifier(ctx, cfg, info.Model, prev, out)
+	if cfg.Task == "lm" {
+		return runLM(ctx, cfg, model, hw, prev, out)
+	}
+	return runClassifier(ctx, cfg, model, hw, prev, out)
 }
 
 type resumed struct {
@@ -91,12 +97,19 @@ type resumed struct {
 	state rundir.State
 }
 
+// hardware is where and how a run computes.
+type hardware struct {
+	device   gotch.Device
+	strategy lstm.Strategy // packed or padded
+	threads  int           // libtorch's CPU threads
+}
+
 // setup applies the device, thread and strategy settings, and tunes glibc's
 // malloc for libtorch's tensors (libtorch.TuneMalloc).
-func setup(cfg Config) (gotch.Device, lstm.Strategy, int, error) {
+func setup(cfg Config) (hardware, error) {
 	dev, err := Device(cfg.Device)
 	if err != nil {
-		return dev, "", 0, UsageError{err}
+		return hardware{}, UsageError{err}
 	}
 	strategy := lstm.Strategy(cfg.Strategy)
 	if strategy == lstm.Auto {
@@ -117,9 +130,9 @@ func setup(cfg Config) (gotch.Device, lstm.Strategy, int, error) {
 	libtorch.SetThreads(threads)
 	libtorch.TuneMalloc()
 	libtorch.Seed(cfg.Seed) // the initial weights
-	return dev, strategy, threads, nil
+	return hardware{dev, strategy, threads}, nil
 }
 
-func newOptimizer(p *lstm.Params, cfg Config) (*optim.Optimizer, error) {
-	return optim.New(optimParams(p), optim.Config{Algorithm: cfg.Optimizer, LR: cfg.LR, WeightDecay: cfg.WeightDecay})
+func newStepper(p *lstm.Params, cfg Config) (*Stepper, error) {
+	return NewStepper(p, optim.Config{Algorithm: cfg.Optimizer, LR: cfg.LR, WeightDecay: cfg.WeightDecay}, cfg.Clip)
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/optim"
 	"github.com/torchrnn/torchrnn/seq"
+	"github.com/torchrnn/torchrnn/torch"
+	"github.com/torchrnn/torchrnn/train"
 	"github.com/torchrnn/torchrnn/vocab"
 )
 
@@ -80,12 +82,12 @@ func classify(args []string) (Result, error) {
 	}
 	libtorch.SetThreads(cfg.Threads)
 	start := time.Now()
-	train, test, v, err := loadReviews(cfg.Data)
+	trainSet, test, v, err := loadReviews(cfg.Data)
 	if err != nil {
 		return Result{}, err
 	}
 	r := Result{Strategy: string(cfg.Strategy), Bucket: cfg.Bucket, Threads: cfg.Threads,
-		Examples: len(train.ids), Vocab: v, LoadSec: time.Since(start).Seconds()}
+		Examples: len(trainSet.ids), Vocab: v, LoadSec: time.Since(start).Seconds()}
 
 	libtorch.Seed(cfg.Seed)
 	cfg.Model.Vocab = v
@@ -94,13 +96,13 @@ func classify(args []string) (Result, error) {
 		return r, err
 	}
 	m.RNN.Strategy = cfg.Strategy
-	opt, _, err := adam(m.Params, cfg.LR)
+	step, err := train.NewStepper(m.Params, optim.Config{LR: cfg.LR}, 0) // Adam, no clipping
 	if err != nil {
 		return r, err
 	}
-	run := &classifierRun{model: m, opt: opt}
+	run := &classifierRun{model: m, step: step}
 
-	trainBatches, err := trainOrder(train, cfg)
+	trainBatches, err := trainOrder(trainSet, cfg)
 	if err != nil {
 		return r, err
 	}
@@ -108,7 +110,7 @@ func classify(args []string) (Result, error) {
 	if err != nil {
 		return r, err
 	}
-	tr, err := run.pass(train, trainBatches, true)
+	tr, err := run.pass(trainSet, trainBatches, true)
 	if err != nil {
 		return r, err
 	}
@@ -153,17 +155,17 @@ func loadReviews(path string) (train, test reviews, vocabLen int, err error) {
 // classifierRun trains and evaluates one model.
 type classifierRun struct {
 	model *lstm.Classifier
-	opt   *optim.Optimizer
+	step  *train.Stepper
 }
 
 // pass runs the batches of order over data, training or evaluating. The
 // loss is the mean over reviews.
-func (c *classifierRun) pass(data reviews, order [][]int, train bool) (phase, error) {
+func (c *classifierRun) pass(data reviews, order [][]int, training bool) (phase, error) {
 	var p phase
 	var correct int64
 	clock := startClock()
 	for _, idx := range order {
-		loss, ok, tokens, fb, err := c.step(data, idx, train)
+		loss, ok, tokens, fb, err := c.batch(data, idx, training)
 		if err != nil {
 			return p, err
 		}
@@ -180,11 +182,11 @@ func (c *classifierRun) pass(data reviews, order [][]int, train bool) (phase, er
 	return p, nil
 }
 
-// step collates one batch (pad, make the tensors) and runs it: forward and
-// loss, and when training backward and an Adam step. It returns the mean
-// loss, the number of right predictions, the real tokens and the seconds
-// from the forward pass's start to the backward pass's end.
-func (c *classifierRun) step(data reviews, idx []int, train bool) (loss float64, correct, tokens int64, fwdBwd float64, err error) {
+// batch collates one batch (pad, make the tensors) and runs it: forward
+// and loss, and when training the trainer's step (backward, Adam). It
+// returns the mean loss, the number of right predictions, the real tokens
+// and the seconds from the forward pass's start to the backward pass's end.
+func (c *classifierRun) batch(data reviews, idx []int, training bool) (loss float64, correct, tokens int64, fwdBwd float64, err error) {
 	defer tensor.Catch(&err, "batch")
 	var s tensor.Scope
 	defer s.Free()
@@ -202,24 +204,22 @@ func (c *classifierRun) step(data reviews, idx []int, train bool) (loss float64,
 		ids := s.M(tensor.Int64(flat, []int64{B, int64(T)}, gotch.CPU))
 		y := s.M(tensor.Int64(labels, []int64{B}, gotch.CPU))
 		start := time.Now()
-		logits := s.M(c.model.Forward(ids, lens, train)) // [B, T] -> [B, 1]
+		logits := s.M(c.model.Forward(ids, lens, training)) // [B, T] -> [B, 1]
 		l := s.M(c.model.Loss(logits, y))
-		if train {
-			c.opt.ZeroGrad()
-			tensor.Check(l.Backward())
+		if training {
+			tensor.Check(c.step.Backward(l))
 		}
 		fwdBwd = time.Since(start).Seconds()
-		if train {
-			tensor.Check(c.opt.Step())
+		if training {
+			loss, _, err = c.step.Update(l)
+			tensor.Check(err)
+		} else {
+			loss = tensor.Val(l.Float64Value([]int64{}))
 		}
-		loss = tensor.Val(l.Float64Value([]int64{}))
-		for b, v := range tensor.Val(tensor.Float32s(logits)) {
-			if (v > 0) == (labels[b] == 1) {
-				correct++
-			}
-		}
+		correct, _, err = torch.Accuracy(logits, y, torch.NoIgnore)
+		tensor.Check(err)
 	}
-	if train {
+	if training {
 		run()
 	} else {
 		tensor.NoGrad(run)

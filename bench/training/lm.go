@@ -90,11 +90,11 @@ func languageModel(args []string) (Result, error) {
 	if err != nil {
 		return r, err
 	}
-	opt, _, err := adam(m.Params, cfg.LR)
+	step, err := trainer.NewStepper(m.Params, optim.Config{LR: cfg.LR}, cfg.Clip) // Adam
 	if err != nil {
 		return r, err
 	}
-	run := &lmRun{model: m, opt: opt, clip: cfg.Clip}
+	run := &lmRun{model: m, step: step}
 	tr, err := run.pass(ids[:nTrain], cfg, true)
 	if err != nil {
 		return r, err
@@ -150,8 +150,7 @@ func encodePrompt(v *vocab.Vocab, prompt string) ([]int64, error) {
 // lmRun trains, evaluates and samples one model.
 type lmRun struct {
 	model *lstm.LM
-	opt   *optim.Optimizer
-	clip  float64
+	step  *trainer.Stepper
 }
 
 // pass runs stream as cfg.Batch rows in BPTT windows, carrying the state
@@ -167,7 +166,7 @@ func (m *lmRun) pass(stream []int64, cfg lmConfig, train bool) (p phase, err err
 	clock := startClock()
 	for w.Next() {
 		x, y, L := w.Window() // [B, L] each
-		loss, next, err := m.step(x, y, cfg.Batch, L, state, train)
+		loss, next, err := m.window(x, y, cfg.Batch, L, state, train)
 		if err != nil {
 			return p, err
 		}
@@ -186,14 +185,14 @@ func (m *lmRun) pass(stream []int64, cfg lmConfig, train bool) (p phase, err err
 	return p, nil
 }
 
-// step runs one window from state with the trainer's own step
+// window runs one window from state with the trainer's own code
 // (train.WindowStep): forward, loss, and when training backward, clipping
 // and an Adam step. It returns the mean loss and the state after the
 // window, cut from the graph.
-func (m *lmRun) step(x, y []int64, B, L int, state lstm.State, train bool) (float64, lstm.State, error) {
-	var opt *optim.Optimizer
+func (m *lmRun) window(x, y []int64, B, L int, state lstm.State, train bool) (float64, lstm.State, error) {
+	var step *trainer.Stepper
 	if train {
-		opt = m.opt
+		step = m.step
 	}
-	return trainer.WindowStep(m.model, opt, m.clip, gotch.CPU, x, y, B, L, state)
+	return trainer.WindowStep(m.model, step, gotch.CPU, x, y, B, L, state)
 }

@@ -26,8 +26,6 @@ import (
 	"time"
 
 	"github.com/torchrnn/torchrnn/internal/libtorch"
-	"github.com/torchrnn/torchrnn/lstm"
-	"github.com/torchrnn/torchrnn/optim"
 )
 
 // libtorch calls must stay on the thread that set the thread count and the
@@ -110,16 +108,6 @@ type phase struct {
 	loss, acc    float64
 	seconds, cpu float64
 	fwdBwd       float64 // seconds in forward and backward (classify only)
-}
-
-// adam is an Adam optimizer of p's parameters, and the parameters.
-func adam(p *lstm.Params, lr float64) (*optim.Optimizer, []optim.Param, error) {
-	var params []optim.Param
-	for _, q := range p.List() {
-		params = append(params, optim.Param{Name: q.Name, Tensor: q.Tensor})
-	}
-	opt, err := optim.New(params, optim.Config{LR: lr})
-	return opt, params, err
 }
 
 // clock measures a phase: wall and CPU seconds since start.
