@@ -18,7 +18,7 @@ import (
 
 	"github.com/torchrnn/torchrnn/infer"
 	"github.com/torchrnn/torchrnn/sample"
-	"github.com/torchrnn/torchrnn/train"
+	"github.com/torchrnn/torchrnn/torch"
 )
 
 func init() { runtime.LockOSThread() }
@@ -57,9 +57,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := o.Validate(); err != nil {
 		return fail(2, err)
 	}
-	dev, err := train.Device(*device)
+	dev, err := torch.ParseDevice(*device)
 	if err != nil {
-		return fail(2, err)
+		return fail(2, fmt.Errorf("-device: %w", err))
 	}
 	g, err := infer.LoadGenerator(*dir, dev)
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 	"strings"
 
 	"github.com/torchrnn/torchrnn/infer"
-	"github.com/torchrnn/torchrnn/train"
+	"github.com/torchrnn/torchrnn/torch"
 )
 
 func init() { runtime.LockOSThread() }
@@ -47,9 +47,9 @@ func run(args []string, stdin io.Reader, stdout io.Writer) int {
 		fmt.Fprintln(os.Stderr, "predict:", err)
 		return 2
 	}
-	dev, err := train.Device(*device)
+	dev, err := torch.ParseDevice(*device)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "predict:", err)
+		fmt.Fprintln(os.Stderr, "predict: -device:", err)
 		return 2
 	}
 	p, err := infer.LoadPredictor(*dir, dev)
