@@ -55,10 +55,10 @@ func (g *Generator) Encode(prompt string) (ids []int64, warnings []string, err e
 		}
 		id, ok := g.vocab.Lookup(tok)
 		if !ok && g.text.Level == "char" {
-			return nil, nil, fmt.Errorf("-prompt: the character %q (U+%04X) is not in the model's vocabulary", tok, []rune(tok)[0])
+			return nil, nil, fmt.Errorf("infer: prompt: the character %q (U+%04X) is not in the model's vocabulary", tok, []rune(tok)[0])
 		}
 		if !ok {
-			warnings = append(warnings, fmt.Sprintf("-prompt: %q is not in the vocabulary: fed as <unk>", tok))
+			warnings = append(warnings, fmt.Sprintf("prompt: %q is not in the vocabulary: fed as <unk>", tok))
 			id = vocab.UnkID
 		}
 		ids = append(ids, id)
