@@ -4,15 +4,22 @@
 //	runs/classify-20250102-150405/
 //	    config.json    RunInfo: versions, task, model shape, training settings, labels
 //	    vocab.txt      the vocabulary, one token per line
-//	    metrics.jsonl  one Epoch per line
+//	    metrics.jsonl  one Epoch per line (what was measured: the same bytes
+//	                   for a run interrupted and resumed as for a straight one)
+//	    times.jsonl    one line per epoch: its seconds and tokens/s
 //	    curves.png     loss and accuracy (or perplexity) per epoch
-//	    model.pt       weights with the best validation score
-//	    last.pt        weights after the last finished epoch
-//	    optim.pt       optimizer state that goes with last.pt
-//	    state.json     State: where training stands, for resume
+//	    model.pt       weights with the best validation score (a copy of one
+//	                   of the weights files)
+//	    weights-000003.pt  weights after epoch 3, the last committed one
+//	    optim-000003.pt    optimizer state that goes with them
+//	    state.json     State: the committed checkpoint, for resume, naming
+//	                   the files above with their SHA-256
 //
 // Every file is written atomically: a crash leaves the old file or the new
-// one, never a part. A Folder is not safe for concurrent writers.
+// one, never a part; a checkpoint is committed as a unit by state.json
+// (checkpoint.go). Folders of older torchrnn have last.pt and optim.pt
+// and no checksums; they still load. A Folder is not safe for concurrent
+// writers.
 package rundir
 
 import (
@@ -21,6 +28,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -40,8 +48,9 @@ const (
 	MetricsFile = "metrics.jsonl" // one Epoch per line
 	CurvesFile  = "curves.png"    // loss and accuracy (or perplexity) per epoch
 	BestFile    = "model.pt"      // weights with the best validation score
-	LastFile    = "last.pt"       // weights after the last finished epoch
-	OptimFile   = "optim.pt"      // optimizer state that goes with last.pt
+	TimesFile   = "times.jsonl"   // seconds and tokens/s of each epoch
+	LastFile    = "last.pt"       // older folders: weights after the last finished epoch
+	OptimFile   = "optim.pt"      // older folders: optimizer state that goes with last.pt
 	StateFile   = "state.json"    // State
 )
 
@@ -54,9 +63,11 @@ type RunInfo struct {
 	Model    lstm.Config `json:"model"`
 	// Train holds the training settings (package train's Config) as JSON:
 	// ReadTrain decodes them whole, Text the part that using the model needs.
-	Train  json.RawMessage `json:"train"`
-	Vocab  string          `json:"vocab"`            // file name in the run folder
-	Labels []string        `json:"labels,omitempty"` // class id -> name (classify)
+	Train json.RawMessage `json:"train"`
+	Vocab string          `json:"vocab"` // file name in the run folder
+	// VocabSHA256 is the vocabulary file's checksum ("" in older folders).
+	VocabSHA256 string   `json:"vocab_sha256,omitempty"`
+	Labels      []string `json:"labels,omitempty"` // class id -> name (classify)
 }
 
 // NewInfo fills the versions and creation time of a RunInfo; train is the
@@ -95,23 +106,53 @@ type State struct {
 	Best      float64 `json:"best"`       // best validation score (accuracy, or -loss for lm)
 	BestEpoch int     `json:"best_epoch"` // epoch of model.pt
 	Stale     int     `json:"stale"`      // epochs since the best, for early stopping
-	Done      bool    `json:"done"`       // training finished (epochs, patience or Ctrl-C)
+	Done      bool    `json:"done"`       // training finished (epochs or patience)
 	TestLoss  float64 `json:"test_loss,omitempty"`
 	TestAcc   float64 `json:"test_acc,omitempty"`
+	// The checkpoint's files (nil before the first epoch, and in folders
+	// older folders, which have last.pt and optim.pt).
+	Weights     *File `json:"weights,omitempty"`      // after epoch Epoch
+	Optim       *File `json:"optim,omitempty"`        // optimizer state after epoch Epoch
+	BestWeights *File `json:"best_weights,omitempty"` // epoch BestEpoch's; model.pt is a copy
+	Interrupted *File `json:"interrupted,omitempty"`  // epoch Epoch+1 cut short by Ctrl-C; never resumed from
+}
+
+// Validate checks a state read from a folder.
+func (s *State) Validate() error {
+	switch {
+	case s.Epoch < 0 || s.Steps < 0 || s.BestEpoch < 0 || s.Stale < 0:
+		return fmt.Errorf("epoch %d, steps %d, best_epoch %d, stale %d: none may be negative", s.Epoch, s.Steps, s.BestEpoch, s.Stale)
+	case s.BestEpoch > s.Epoch:
+		return fmt.Errorf("best_epoch %d is after epoch %d", s.BestEpoch, s.Epoch)
+	case s.Epoch > 0 && s.Weights != nil && (s.Optim == nil || s.BestWeights == nil):
+		return fmt.Errorf("epoch %d names weights but not the optimizer state or the best weights", s.Epoch)
+	case math.IsNaN(s.Best) || math.IsInf(s.Best, 0):
+		return fmt.Errorf("best %v is not a number", s.Best)
+	}
+	return nil
 }
 
 // Epoch is one line of metrics.jsonl: what one epoch measured.
 type Epoch struct {
+	Epoch     int     `json:"epoch"`
+	TrainLoss float64 `json:"train_loss"`
+	TrainAcc  float64 `json:"train_acc,omitempty"` // classifier only (0..1)
+	ValidLoss float64 `json:"valid_loss"`
+	ValidAcc  float64 `json:"valid_acc,omitempty"` // classifier only (0..1)
+	ValidPPL  float64 `json:"valid_ppl,omitempty"` // language model only
+	ValidBPC  float64 `json:"valid_bpc,omitempty"` // language model, char level
+	LR        float64 `json:"lr"`
+	// Wall-clock measures go to times.jsonl, so that metrics.jsonl is the
+	// same for the same training however often it was interrupted.
+	Seconds      float64 `json:"-"`
+	TokensPerSec float64 `json:"-"`
+}
+
+// times is one line of times.jsonl (and of metrics.jsonl in older folders).
+type times struct {
 	Epoch        int     `json:"epoch"`
-	TrainLoss    float64 `json:"train_loss"`
-	TrainAcc     float64 `json:"train_acc,omitempty"` // classifier only (0..1)
-	ValidLoss    float64 `json:"valid_loss"`
-	ValidAcc     float64 `json:"valid_acc,omitempty"` // classifier only (0..1)
-	ValidPPL     float64 `json:"valid_ppl,omitempty"` // language model only
-	ValidBPC     float64 `json:"valid_bpc,omitempty"` // language model, char level
 	Seconds      float64 `json:"seconds"`
 	TokensPerSec float64 `json:"tokens_per_sec"`
-	LR           float64 `json:"lr"`
 }
 
 // Folder is an open run folder.
@@ -122,13 +163,19 @@ var ErrNotEmpty = errors.New("the folder exists and is not empty")
 
 // NewFolder creates dir (default runs/<task>-<date>-<time>); an existing
 // non-empty folder is an error wrapping ErrNotEmpty, so no run overwrites
-// another.
+// another, unless it holds only a run killed before its first checkpoint,
+// whose files are then removed.
 func NewFolder(dir, task string) (*Folder, error) {
 	if dir == "" {
 		dir = filepath.Join("runs", task+"-"+time.Now().Format("20060102-150405"))
 	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return nil, fmt.Errorf("rundir: %s: %w", dir, ErrNotEmpty)
+		if !unstarted(dir) {
+			return nil, fmt.Errorf("rundir: %s: %w", dir, ErrNotEmpty)
+		}
+		if err := clear(dir); err != nil {
+			return nil, fmt.Errorf("rundir: %w", err)
+		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("rundir: %w", err)
@@ -145,6 +192,9 @@ func OpenFolder(dir string) (*Folder, *RunInfo, error) {
 	}
 	if info.Torchrnn == "" || info.Task == "" || info.Vocab == "" {
 		return nil, nil, fmt.Errorf("rundir: %s: not a torchrnn run (no torchrnn version, task or vocabulary)", r.Path(ConfigFile))
+	}
+	if _, err := r.Inside(info.Vocab); err != nil {
+		return nil, nil, fmt.Errorf("rundir: %s: vocab: %w", r.Path(ConfigFile), err)
 	}
 	return r, &info, nil
 }
@@ -174,46 +224,123 @@ func (r *Folder) ReadJSON(name string, v any) error {
 	return nil
 }
 
-// AppendMetrics adds one epoch to metrics.jsonl. Lines of epochs at or
-// after e.Epoch (left by an interrupted run) are dropped first.
+// AppendMetrics adds one epoch to metrics.jsonl and its times to
+// times.jsonl. Lines of epochs at or after e.Epoch (left by an interrupted
+// run) are dropped first.
 func (r *Folder) AppendMetrics(e Epoch) error {
 	old, err := r.Metrics()
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	for _, o := range old {
-		if o.Epoch < e.Epoch {
-			line, _ := json.Marshal(o)
-			buf.Write(append(line, '\n'))
+	return r.writeMetrics(append(keep(old, e.Epoch-1), e))
+}
+
+// truncateMetrics keeps the lines of the first epochs.
+func (r *Folder) truncateMetrics(epochs int) error {
+	old, err := r.Metrics()
+	if err != nil {
+		return err
+	}
+	if len(keep(old, epochs)) == len(old) {
+		return nil
+	}
+	return r.writeMetrics(keep(old, epochs))
+}
+
+func keep(epochs []Epoch, last int) []Epoch {
+	var out []Epoch
+	for _, e := range epochs {
+		if e.Epoch <= last {
+			out = append(out, e)
 		}
 	}
-	line, _ := json.Marshal(e)
-	buf.Write(append(line, '\n'))
-	if err := atomic.WriteFile(r.Path(MetricsFile), buf.Bytes()); err != nil {
+	return out
+}
+
+func (r *Folder) writeMetrics(epochs []Epoch) error {
+	var m, t bytes.Buffer
+	for _, e := range epochs {
+		line, err := json.Marshal(e)
+		if err != nil {
+			return fmt.Errorf("rundir: epoch %d: %w", e.Epoch, err)
+		}
+		m.Write(append(line, '\n'))
+		line, _ = json.Marshal(times{e.Epoch, finiteOr0(e.Seconds), finiteOr0(e.TokensPerSec)})
+		t.Write(append(line, '\n'))
+	}
+	if err := atomic.WriteFile(r.Path(TimesFile), t.Bytes()); err != nil {
+		return fmt.Errorf("rundir: %w", err)
+	}
+	if err := atomic.WriteFile(r.Path(MetricsFile), m.Bytes()); err != nil {
 		return fmt.Errorf("rundir: %w", err)
 	}
 	return nil
 }
 
-// Metrics reads metrics.jsonl; a missing file is no epochs.
+func finiteOr0(v float64) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	return v
+}
+
+// Metrics reads metrics.jsonl, with the times of times.jsonl; a missing
+// file is no epochs.
 func (r *Folder) Metrics() ([]Epoch, error) {
-	f, err := os.Open(r.Path(MetricsFile))
+	var out []Epoch
+	err := r.readLines(MetricsFile, func(line []byte) error {
+		var e Epoch
+		var t times // older metrics.jsonl held them
+		if err := json.Unmarshal(line, &e); err != nil {
+			return err
+		}
+		json.Unmarshal(line, &t)
+		e.Seconds, e.TokensPerSec = t.Seconds, t.TokensPerSec
+		out = append(out, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	byEpoch := map[int]times{}
+	err = r.readLines(TimesFile, func(line []byte) error {
+		var t times
+		if err := json.Unmarshal(line, &t); err != nil {
+			return err
+		}
+		byEpoch[t.Epoch] = t
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range out {
+		if t, ok := byEpoch[e.Epoch]; ok {
+			out[i].Seconds, out[i].TokensPerSec = t.Seconds, t.TokensPerSec
+		}
+	}
+	return out, nil
+}
+
+// readLines calls f with each line of a file of the run; a missing file
+// has none.
+func (r *Folder) readLines(name string, f func([]byte) error) error {
+	file, err := os.Open(r.Path(name))
 	if os.IsNotExist(err) {
-		return nil, nil
+		return nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("rundir: %w", err)
+		return fmt.Errorf("rundir: %w", err)
 	}
-	defer f.Close()
-	var out []Epoch
-	sc := bufio.NewScanner(f)
+	defer file.Close()
+	sc := bufio.NewScanner(file)
 	for line := 1; sc.Scan(); line++ {
-		var e Epoch
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			return nil, fmt.Errorf("rundir: %s:%d: %w", r.Path(MetricsFile), line, err)
+		if err := f(sc.Bytes()); err != nil {
+			return fmt.Errorf("rundir: %s:%d: %w", r.Path(name), line, err)
 		}
-		out = append(out, e)
 	}
-	return out, sc.Err()
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("rundir: %s: %w", r.Path(name), err)
+	}
+	return nil
 }

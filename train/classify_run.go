@@ -73,16 +73,15 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hardwa
 }
 
 // openRun creates the run folder (vocabulary, config, state), or loads the
-// resumed run's weights and optimizer state.
+// resumed run's last committed checkpoint (none: a run killed before its
+// first epoch ended starts afresh in its folder).
 func openRun(cfg Config, t task, opt *optim.Optimizer, model lstm.Config, v *vocab.Vocab, labels []string, prev *resumed) (*rundir.Folder, *rundir.State, error) {
 	if prev != nil {
-		if err := t.params().Load(prev.run.Path(rundir.LastFile)); err != nil {
+		run, st := prev.run, &prev.state
+		if err := loadCheckpoint(run, t, opt, st); err != nil {
 			return nil, nil, err
 		}
-		if err := opt.Load(prev.run.Path(rundir.OptimFile)); err != nil {
-			return nil, nil, err
-		}
-		return prev.run, &prev.state, prev.run.WriteJSON(rundir.ConfigFile, prev.info)
+		return run, st, run.WriteJSON(rundir.ConfigFile, prev.info)
 	}
 	run, err := rundir.NewFolder(cfg.Out, cfg.Task)
 	if errors.Is(err, rundir.ErrNotEmpty) {
@@ -98,16 +97,64 @@ func openRun(cfg Config, t task, opt *optim.Optimizer, model lstm.Config, v *voc
 	if err != nil {
 		return nil, nil, err
 	}
+	sum, err := run.Sum(rundir.VocabFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	info.VocabSHA256 = sum.SHA256
 	if err := run.WriteJSON(rundir.ConfigFile, info); err != nil {
 		return nil, nil, err
 	}
 	st := &rundir.State{}
-	return run, st, run.WriteJSON(rundir.StateFile, st)
+	return run, st, run.Commit(st)
+}
+
+// loadCheckpoint restores the folder to its committed state st (rundir's
+// Folder.Restore) and loads st's weights and optimizer state, checked
+// against their checksums. A state before the first epoch loads nothing.
+func loadCheckpoint(run *rundir.Folder, t task, opt *optim.Optimizer, st *rundir.State) error {
+	st.Interrupted = nil
+	if err := run.Restore(st); err != nil {
+		return err
+	}
+	if st.Epoch == 0 {
+		return nil
+	}
+	w, o := rundir.File{Name: rundir.LastFile}, rundir.File{Name: rundir.OptimFile} // older folders
+	if st.Weights != nil {
+		w, o = *st.Weights, *st.Optim
+	}
+	path, err := run.Verify(w)
+	if err != nil {
+		return err
+	}
+	if err := t.params().Load(path); err != nil {
+		return err
+	}
+	if err := rundir.CheckFinite(t.params(), path); err != nil {
+		return err
+	}
+	if path, err = run.Verify(o); err != nil {
+		return err
+	}
+	return opt.Load(path)
 }
 
 // testBest evaluates model.pt on the test split and records the result.
 func testBest(run *rundir.Folder, c *classifier, st *rundir.State, out io.Writer) error {
-	if err := c.model.Params.Load(run.Path(rundir.BestFile)); err != nil {
+	if st.BestEpoch == 0 {
+		fmt.Fprintln(out, "test: skipped, no epoch finished")
+		return nil
+	}
+	best := rundir.File{Name: rundir.BestFile}
+	if st.BestWeights != nil {
+		best.SHA256 = st.BestWeights.SHA256
+	}
+	path, err := run.Verify(best)
+	if err != nil {
+		return err
+	}
+	if err := c.model.Params.Load(path); err != nil {
 		return err
 	}
 	te, err := c.evaluate("test", st.BestEpoch)

@@ -31,8 +31,10 @@ type task interface {
 }
 
 // loop runs epochs of t until cfg.Epochs, early stopping or ctx's end
-// (Ctrl-C): each epoch is validated, logged, plotted and checkpointed.
-// Interrupted, it still validates and saves, then returns ctx's error.
+// (Ctrl-C): each epoch is validated, logged, checkpointed and plotted.
+// Interrupted, it finishes the batch, keeps the last committed epoch as the
+// resume point (the partial epoch's weights go to interrupted.pt) and
+// returns ctx's error.
 func loop(ctx context.Context, run *rundir.Folder, t task, opt *optim.Optimizer, cfg Config, st *rundir.State, out io.Writer) error {
 	for st.Epoch < cfg.Epochs && !st.Done {
 		epoch := st.Epoch + 1
@@ -41,6 +43,9 @@ func loop(ctx context.Context, run *rundir.Folder, t task, opt *optim.Optimizer,
 		if err != nil {
 			return err
 		}
+		if ctx.Err() != nil {
+			return interrupt(ctx, run, t, st, epoch, out)
+		}
 		va, err := t.evaluate("valid", epoch)
 		if err != nil {
 			return err
@@ -48,56 +53,82 @@ func loop(ctx context.Context, run *rundir.Folder, t task, opt *optim.Optimizer,
 		e := t.epochMetrics(epoch, tr, va)
 		e.LR = opt.LR()
 		fmt.Fprintln(out, report.EpochLine(e))
-		interrupted := ctx.Err() != nil
-		if !interrupted {
-			st.Epoch = epoch
-		}
-		if err := checkpoint(run, t, opt, st, e, t.score(e)); err != nil {
+		if err := checkpoint(run, t, opt, cfg, st, e, out); err != nil {
 			return err
 		}
-		if cfg.Patience > 0 && st.Stale >= cfg.Patience {
-			fmt.Fprintf(out, "early stop: no better validation score for %d epochs (best: epoch %d)\n", st.Stale, st.BestEpoch)
-			st.Done = true
+		all, err := run.Metrics()
+		if err == nil {
+			err = report.PlotCurves(run.Path(rundir.CurvesFile), all, run.Dir)
 		}
-		if interrupted {
-			fmt.Fprintf(out, "interrupted during epoch %d: saved %s (resume repeats the epoch)\n", epoch, run.Dir)
-			st.Done = true
-		}
-		st.Done = st.Done || cfg.DryRun || st.Epoch >= cfg.Epochs
-		if err := run.WriteJSON(rundir.StateFile, st); err != nil {
-			return err
+		if err != nil {
+			fmt.Fprintf(out, "warning: learning curves not drawn (epoch %d is saved): %v\n", epoch, err)
 		}
 	}
 	return ctx.Err()
 }
 
-// checkpoint writes last.pt and optim.pt, model.pt when the score is the
-// best so far, the epoch's metrics and the curves.
-func checkpoint(run *rundir.Folder, t task, opt *optim.Optimizer, st *rundir.State, e rundir.Epoch, score float64) error {
-	p := t.params()
-	if err := p.Save(run.Path(rundir.LastFile)); err != nil {
-		return err
-	}
-	if err := opt.Save(run.Path(rundir.OptimFile)); err != nil {
-		return err
-	}
-	st.Steps = opt.Steps
-	if st.BestEpoch == 0 || score > st.Best {
-		st.Best, st.BestEpoch, st.Stale = score, e.Epoch, 0
-		if err := p.Save(run.Path(rundir.BestFile)); err != nil {
-			return err
-		}
-	} else {
-		st.Stale++
-	}
-	if err := run.AppendMetrics(e); err != nil {
-		return err
-	}
-	all, err := run.Metrics()
+// interrupt saves the weights of the epoch cut short by ctx's end as
+// interrupted.pt, recorded in state.json but never resumed from.
+func interrupt(ctx context.Context, run *rundir.Folder, t task, st *rundir.State, epoch int, out io.Writer) error {
+	f, err := saveFile(run, rundir.InterruptedFile, t.params().Save)
 	if err != nil {
 		return err
 	}
-	return report.PlotCurves(run.Path(rundir.CurvesFile), all, run.Dir)
+	next := *st
+	next.Interrupted = &f
+	if err := run.Commit(&next); err != nil {
+		return err
+	}
+	*st = next
+	fmt.Fprintf(out, "interrupted during epoch %d: -resume %s continues from epoch %d, its last finished one (epoch %d so far: %s)\n",
+		epoch, run.Dir, st.Epoch, epoch, run.Path(rundir.InterruptedFile))
+	return ctx.Err()
+}
+
+// checkpoint commits epoch e: its weights and optimizer state under new
+// names, model.pt when its score is the best so far, its metrics, and then
+// state.json naming them all (rundir.Folder.Commit). A failure at any point
+// leaves the previous checkpoint committed.
+func checkpoint(run *rundir.Folder, t task, opt *optim.Optimizer, cfg Config, st *rundir.State, e rundir.Epoch, out io.Writer) error {
+	w, err := saveFile(run, rundir.WeightsName(e.Epoch), t.params().Save)
+	if err != nil {
+		return err
+	}
+	o, err := saveFile(run, rundir.OptimName(e.Epoch), opt.Save)
+	if err != nil {
+		return err
+	}
+	next := *st
+	next.Epoch, next.Steps, next.Weights, next.Optim, next.Interrupted = e.Epoch, opt.Steps, &w, &o, nil
+	if score := t.score(e); st.BestEpoch == 0 || score > st.Best {
+		next.Best, next.BestEpoch, next.Stale, next.BestWeights = score, e.Epoch, 0, &w
+		if err := run.SetBest(w); err != nil {
+			return err
+		}
+	} else {
+		next.Stale++
+	}
+	if cfg.Patience > 0 && next.Stale >= cfg.Patience {
+		fmt.Fprintf(out, "early stop: no better validation score for %d epochs (best: epoch %d)\n", next.Stale, next.BestEpoch)
+		next.Done = true
+	}
+	next.Done = next.Done || cfg.DryRun || next.Epoch >= cfg.Epochs
+	if err := run.AppendMetrics(e); err != nil {
+		return err
+	}
+	if err := run.Commit(&next); err != nil {
+		return err
+	}
+	*st = next
+	return nil
+}
+
+// saveFile writes a file of the run with save and returns its checksum.
+func saveFile(run *rundir.Folder, name string, save func(path string) error) (rundir.File, error) {
+	if err := save(run.Path(name)); err != nil {
+		return rundir.File{}, err
+	}
+	return run.Sum(name)
 }
 
 // guard stops training on a loss that is not a number or explodes.

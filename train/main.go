@@ -71,6 +71,12 @@ func Resume(ctx context.Context, dir string, epochs int, out io.Writer) error {
 	if err := run.ReadJSON(rundir.StateFile, &st); err != nil {
 		return fmt.Errorf("-resume: %w", err)
 	}
+	if err := st.Validate(); err != nil {
+		return UsageError{fmt.Errorf("-resume: %s: %w", run.Path(rundir.StateFile), err)}
+	}
+	if _, err := run.Verify(rundir.File{Name: info.Vocab, SHA256: info.VocabSHA256}); err != nil {
+		return fmt.Errorf("-resume: %w", err)
+	}
 	if st.Epoch >= cfg.Epochs {
 		return UsageError{fmt.Errorf("-resume %s: all %d epochs are done (raise -epochs to train more)", dir, cfg.Epochs)}
 	}

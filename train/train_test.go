@@ -1,6 +1,7 @@
 package train
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -38,7 +39,7 @@ func TestDryRunEveryCell(t *testing.T) {
 			if err := Run(context.Background(), cfg, model, io.Discard); err != nil {
 				t.Fatalf("%s bi=%v: %v", cell, bi, err)
 			}
-			for _, f := range []string{rundir.ConfigFile, rundir.VocabFile, rundir.MetricsFile, rundir.CurvesFile, rundir.BestFile, rundir.LastFile, rundir.OptimFile, rundir.StateFile} {
+			for _, f := range []string{rundir.ConfigFile, rundir.VocabFile, rundir.MetricsFile, rundir.TimesFile, rundir.CurvesFile, rundir.BestFile, rundir.WeightsName(1), rundir.OptimName(1), rundir.StateFile} {
 				if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 					t.Errorf("%s bi=%v: %v", cell, bi, err)
 				}
@@ -48,7 +49,9 @@ func TestDryRunEveryCell(t *testing.T) {
 }
 
 // TestResumeMatchesStraightRun: 2 epochs straight equal 1 epoch, resume, 1
-// epoch (same batches, dropout masks and optimizer state).
+// epoch (same batches, dropout masks and optimizer state), bit for bit,
+// also when a crash during epoch 2's checkpoint left its files, a metrics
+// line and a temporary file behind.
 func TestResumeMatchesStraightRun(t *testing.T) {
 	runtime.LockOSThread()
 	straight, split := t.TempDir(), t.TempDir()
@@ -60,6 +63,15 @@ func TestResumeMatchesStraightRun(t *testing.T) {
 	if err := Run(context.Background(), cfg, model, io.Discard); err != nil {
 		t.Fatal(err)
 	}
+	crashed := rundir.Folder{Dir: split}
+	for _, f := range []string{rundir.WeightsName(2), rundir.OptimName(2), ".state.json.12345"} {
+		if err := os.WriteFile(crashed.Path(f), []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := crashed.AppendMetrics(rundir.Epoch{Epoch: 2, TrainLoss: 9}); err != nil {
+		t.Fatal(err)
+	}
 	if err := Resume(context.Background(), split, 2, io.Discard); err != nil {
 		t.Fatal(err)
 	}
@@ -67,10 +79,26 @@ func TestResumeMatchesStraightRun(t *testing.T) {
 	for name, va := range a {
 		vb := b[name]
 		for i := range va {
-			if math.Abs(float64(va[i]-vb[i])) > 1e-4 {
+			if va[i] != vb[i] {
 				t.Fatalf("%s[%d]: straight %g, resumed %g", name, i, va[i], vb[i])
 			}
 		}
+	}
+	for _, f := range []string{rundir.MetricsFile, rundir.BestFile, rundir.WeightsName(2), rundir.OptimName(2)} {
+		if x, y := read(t, straight, f), read(t, split, f); !bytes.Equal(x, y) {
+			t.Errorf("%s differs after resume:\n%s\n%s", f, x, y)
+		}
+	}
+	if _, err := os.Stat(crashed.Path(".state.json.12345")); !os.IsNotExist(err) {
+		t.Errorf("the temporary file of a crash is still there (%v)", err)
+	}
+	var st rundir.State
+	if err := crashed.ReadJSON(rundir.StateFile, &st); err != nil {
+		t.Fatal(err)
+	}
+	pts, _ := filepath.Glob(crashed.Path("*-0*.pt"))
+	if want := map[bool]int{true: 2, false: 3}[st.BestEpoch == 2]; len(pts) != want {
+		t.Errorf("checkpoint files %v, want %d (best epoch %d)", pts, want, st.BestEpoch)
 	}
 	if err := Resume(context.Background(), split, 0, io.Discard); err == nil || !strings.Contains(err.Error(), "all 2 epochs are done") {
 		t.Errorf("resuming a finished run: %v", err)
@@ -87,7 +115,7 @@ func weights(t *testing.T, dir string) map[string][]float32 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Params.Load(filepath.Join(dir, rundir.LastFile)); err != nil {
+	if err := m.Params.Load(filepath.Join(dir, rundir.WeightsName(2))); err != nil {
 		t.Fatal(err)
 	}
 	out := map[string][]float32{}
@@ -97,6 +125,15 @@ func weights(t *testing.T, dir string) map[string][]float32 {
 		}
 	}
 	return out
+}
+
+func read(t *testing.T, dir, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // TestPredictMatchesEvaluation: the predictor, loading only the run folder,

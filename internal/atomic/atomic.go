@@ -13,7 +13,9 @@ import (
 )
 
 // Save calls write with the path of a fresh temporary file beside path, then
-// renames it over path (mode 0644). On any error path is left untouched.
+// syncs it, renames it over path (mode 0644) and syncs the folder, so that
+// the new file survives a power loss once Save returns. On any error path
+// is left untouched and the temporary file removed.
 func Save(path string, write func(tmp string) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
@@ -31,7 +33,19 @@ func Save(path string, write func(tmp string) error) error {
 	if err := os.Rename(name, path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	if err := syncDir(filepath.Dir(path)); err != nil {
+		return fmt.Errorf("write %s: sync the folder: %w", path, err)
+	}
 	return nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // WriteFile is Save with data as the content.
