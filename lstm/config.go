@@ -24,6 +24,12 @@ type Config struct {
 
 	// Language-model head.
 	Tie bool `json:"tie"` // share the embedding with the output layer (needs Embed == Hidden)
+
+	// Tagger: character-level word features and the output layer.
+	Chars      int  `json:"chars,omitempty"`       // character vocabulary size, padding included; 0: no character features
+	CharEmbed  int  `json:"char_embed,omitempty"`  // character embedding size
+	CharHidden int  `json:"char_hidden,omitempty"` // hidden size per direction of the character BiLSTM
+	CRF        bool `json:"crf,omitempty"`         // a CRF output layer: sentence-level loss, Viterbi decoding
 }
 
 // DefaultConfig returns the defaults that zero fields take.
@@ -82,6 +88,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("lstm: head size %d: must be at least 1", c.Head)
 	case c.Classes < 2:
 		return fmt.Errorf("lstm: %d classes: need at least 2", c.Classes)
+	case c.Chars == 1 || c.Chars < 0:
+		return fmt.Errorf("lstm: character vocabulary size %d: need 0 (none) or at least 2", c.Chars)
+	case c.Chars > 0 && (c.CharEmbed < 1 || c.CharHidden < 1):
+		return fmt.Errorf("lstm: character embedding %d and hidden %d: each must be at least 1", c.CharEmbed, c.CharHidden)
 	case c.Tie && c.Embed != c.Hidden:
 		return fmt.Errorf("lstm: a tied decoder needs the embedding size (%d) equal to the hidden size (%d)", c.Embed, c.Hidden)
 	}
@@ -118,4 +128,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	})
 	fs.IntVar(&c.Head, "head", c.Head, "size of the classifier head's hidden layer")
 	fs.BoolVar(&c.Tie, "tie", c.Tie, "language model: tie the embedding and output weights (needs -embed = -hidden)")
+	fs.IntVar(&c.CharEmbed, "char-embed", c.CharEmbed, "tagger: character embedding size")
+	fs.IntVar(&c.CharHidden, "char-hidden", c.CharHidden, "tagger: hidden size per direction of the character BiLSTM")
+	fs.BoolVar(&c.CRF, "crf", c.CRF, "tagger: a CRF output layer (for BIO-style tags)")
 }
