@@ -44,6 +44,8 @@ type Config struct {
 	Out         string  `json:"out"`          // run folder; "" = runs/<task>-<time>
 	DryRun      bool    `json:"dry_run"`      // one batch per phase
 	Patience    int     `json:"patience"`     // stop after this many epochs without a better validation score; 0: never
+
+	tagSettings // -task tag: files, format, tag column, character features (tag_config.go)
 }
 
 // DefaultConfig returns the defaults for task ("classify" or "lm").
@@ -54,12 +56,15 @@ func DefaultConfig(task string) Config {
 	if task == "lm" {
 		c.Batch, c.Epochs, c.LR, c.MinFreq, c.Valid = 64, 10, 2e-3, 1, 0.1
 	}
+	if task == "tag" {
+		c.tagDefaults()
+	}
 	return c
 }
 
 // RegisterFlags binds c's fields to flags of fs, with c's values as defaults.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
-	fs.StringVar(&c.Task, "task", c.Task, "what to train: classify (sentiment) or lm (language model)")
+	fs.StringVar(&c.Task, "task", c.Task, "what to train: classify (sentiment), lm (language model) or tag (sequence labelling)")
 	fs.StringVar(&c.Data, "data", c.Data, "classify: an aclImdb folder, aclImdb_v1.tar.gz/.tar.xz, a CSV (review,sentiment) or a TSV (text<TAB>label); empty: the built-in IMDB sample")
 	fs.BoolVar(&c.Download, "download", c.Download, "classify: download the full IMDB (84 MB) into -data (default ./data) first")
 	fs.StringVar(&c.Tokenizer, "tokenizer", c.Tokenizer, "classify: imdb (the seed notebook's), whitespace or chars")
@@ -85,6 +90,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Out, "out", c.Out, "run folder to write; empty: runs/<task>-<date>-<time>")
 	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "run one batch per phase and stop (a quick check)")
 	fs.IntVar(&c.Patience, "patience", c.Patience, "stop after this many epochs without a better validation score; 0: never")
+	c.registerTagFlags(fs)
 }
 
 // Validate reports the first setting out of range, naming its flag.
@@ -93,8 +99,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("-%s %v: %s", flag, v, want)
 	}
 	switch {
-	case c.Task != "classify" && c.Task != "lm":
-		return bad("task", c.Task, "want classify or lm")
+	case c.Task != "classify" && c.Task != "lm" && c.Task != "tag":
+		return bad("task", c.Task, "want classify, lm or tag")
+	case c.Task == "tag" && c.validateTag() != nil:
+		return c.validateTag()
 	case !validTokenizer(c.Tokenizer):
 		return bad("tokenizer", c.Tokenizer, "want imdb, whitespace or chars")
 	case c.Level != "char" && c.Level != "word":

@@ -31,6 +31,9 @@ func DefaultModel(task string) lstm.Config {
 		m.Embed, m.Hidden, m.Layers, m.Dropout = 64, 256, 1, 0.1
 		return m
 	}
+	if task == "tag" {
+		return tagModel(m)
+	}
 	m.Bidirectional, m.Hidden, m.Pooling, m.Dropout = true, 96, lstm.Max, 0.3
 	return m
 }
@@ -93,6 +96,9 @@ func runTask(ctx context.Context, cfg Config, model lstm.Config, prev *resumed, 
 	}
 	if cfg.Task == "lm" {
 		return runLM(ctx, cfg, model, hw, prev, out)
+	}
+	if cfg.Task == "tag" {
+		return runTagger(ctx, cfg, model, hw, prev, out)
 	}
 	return runClassifier(ctx, cfg, model, hw, prev, out)
 }

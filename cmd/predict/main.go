@@ -5,6 +5,13 @@
 //	go run ./cmd/predict -run runs/classify-... -file a.txt -file b.txt  # one text per file
 //
 // It prints the label, its probability and the start of each text, tab-separated.
+//
+// On a tagger's run (-task tag) it tags sentences, one per line
+// (whitespace-tokenised, or -tokenizer), or the tokens of a CoNLL file, and
+// writes CoNLL with the predicted tag as the last column:
+//
+//	echo "The cat sat ." | go run ./cmd/predict -run runs/tag-...
+//	go run ./cmd/predict -run runs/tag-... -conll en_ewt-ud-test.conllu > tagged.conllu
 package main
 
 import (
@@ -35,12 +42,16 @@ func run(args []string, stdin io.Reader, stdout io.Writer) int {
 	device := fs.String("device", "auto", "auto, cpu, cuda or cuda:N")
 	var inputs files
 	fs.Var(&inputs, "file", "classify the whole file as one text (repeatable)")
+	tf := tagFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if *dir == "" {
 		fmt.Fprintln(os.Stderr, "predict: -run is required")
 		return 2
+	}
+	if isTagRun(*dir) {
+		return tagRun(*dir, *device, tf, fs.Args(), stdin, stdout)
 	}
 	texts, err := gather(fs.Args(), inputs, stdin)
 	if err != nil {
