@@ -9,6 +9,7 @@ import (
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 	"github.com/torchrnn/torchrnn/internal/atomic"
+	"github.com/torchrnn/torchrnn/internal/libtorch"
 	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/torch"
 )
@@ -147,7 +148,11 @@ func (p *Params) Save(path string) error {
 	for i, q := range p.list {
 		named[i] = ts.NamedTensor{Name: q.Name, Tensor: q.Tensor}
 	}
-	if err := atomic.Save(path, func(tmp string) error { return ts.SaveMultiNew(named, tmp) }); err != nil {
+	b, err := libtorch.SaveMulti(named)
+	if err == nil {
+		err = atomic.WriteFile(path, b)
+	}
+	if err != nil {
 		return fmt.Errorf("lstm: %w", err)
 	}
 	return nil

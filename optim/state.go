@@ -8,6 +8,7 @@ import (
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 	"github.com/torchrnn/torchrnn/internal/atomic"
+	"github.com/torchrnn/torchrnn/internal/libtorch"
 	"github.com/torchrnn/torchrnn/internal/tensor"
 )
 
@@ -56,7 +57,9 @@ func (o *Optimizer) Save(path string) (err error) {
 			named = append(named, ts.NamedTensor{Name: "v." + p.Name, Tensor: o.v[i]})
 		}
 	}
-	tensor.Check(atomic.Save(path, func(tmp string) error { return ts.SaveMultiNew(named, tmp) }))
+	b, err := libtorch.SaveMulti(named)
+	tensor.Check(err)
+	tensor.Check(atomic.WriteFile(path, b))
 	return nil
 }
 

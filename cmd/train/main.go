@@ -6,9 +6,11 @@
 //	go run ./cmd/train -resume runs/classify-...    # continue a run
 //
 // Every run writes a folder (config.json, vocab.txt, metrics.jsonl,
-// curves.png, model.pt, last.pt, optim.pt, state.json) that cmd/predict and
-// cmd/generate read. Ctrl-C finishes the batch, saves, evaluates and exits
-// with status 130.
+// curves.png, model.pt, the last checkpoint, state.json) that cmd/predict and
+// cmd/generate read. Ctrl-C (or SIGTERM) finishes the batch, keeps the last
+// finished epoch as the resume point, evaluates and exits with status 130
+// (143 for SIGTERM); a second signal exits at once, leaving the last
+// committed checkpoint.
 package main
 
 import (
@@ -19,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/torchrnn/torchrnn/train"
@@ -52,8 +55,7 @@ func run(args []string) int {
 		fmt.Fprintf(os.Stderr, "train: unexpected argument %q (flags start with -)\n", fs.Arg(0))
 		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, interrupted := onSignal()
 	var err error
 	if *resume != "" {
 		epochs := 0
@@ -66,7 +68,34 @@ func run(args []string) int {
 	} else {
 		err = train.Run(ctx, cfg, model, os.Stdout)
 	}
-	return exitCode(err)
+	return exitCode(err, interrupted)
+}
+
+// onSignal returns a context cancelled by the first SIGINT or SIGTERM and
+// the exit status that signal calls for (128 + its number); a second
+// signal exits the process at once.
+func onSignal() (context.Context, *atomic.Int32) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	var code atomic.Int32
+	go func() {
+		s := <-sigs
+		code.Store(status(s))
+		fmt.Fprintf(os.Stderr, "\ntrain: %v: finishing the batch (send it again to stop at once)\n", s)
+		cancel()
+		s = <-sigs
+		fmt.Fprintf(os.Stderr, "train: %v again: stopping now; the last finished epoch stays the resume point\n", s)
+		os.Exit(int(status(s)))
+	}()
+	return ctx, &code
+}
+
+func status(s os.Signal) int32 {
+	if s == syscall.SIGTERM {
+		return 128 + int32(syscall.SIGTERM)
+	}
+	return 128 + int32(syscall.SIGINT)
 }
 
 func cut(arg string) (string, bool) {
@@ -78,14 +107,14 @@ func cut(arg string) (string, bool) {
 	return "", false
 }
 
-func exitCode(err error) int {
+func exitCode(err error, interrupted *atomic.Int32) int {
 	var usage train.UsageError
 	switch {
 	case err == nil:
 		return 0
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(os.Stderr, "train: interrupted; the run is saved")
-		return 130
+		fmt.Fprintln(os.Stderr, "train: interrupted; -resume continues from the last finished epoch")
+		return int(max(interrupted.Load(), 130))
 	case errors.As(err, &usage):
 		fmt.Fprintln(os.Stderr, "train:", err)
 		return 2

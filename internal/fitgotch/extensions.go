@@ -16,6 +16,29 @@ int torchrnn_set_cudnn_tf32(int on) {
   PROTECT(at::globalContext().setAllowTF32CuDNN(on != 0); return 1;)
   return 0;
 }
+
+// torchrnn_save_multi serializes named tensors as at_save_multi writes them
+// to a file, into a malloc'ed buffer of *size bytes (the caller frees it),
+// or returns NULL with the error set. (A file write that fails inside
+// libtorch's stream writer ends in std::terminate from its destructor: the
+// caller writes the bytes itself.)
+extern "C" char *torchrnn_save_multi(tensor *tensors, char **names, int n, int64_t *size);
+char *torchrnn_save_multi(tensor *tensors, char **names, int n, int64_t *size) {
+  PROTECT(
+    torch::serialize::OutputArchive archive;
+    for (int i = 0; i < n; ++i) archive.write(std::string(names[i]), *(tensors[i]), false);
+    std::string buf;
+    archive.save_to([&buf](const void *data, size_t len) -> size_t {
+      buf.append(static_cast<const char *>(data), len);
+      return len;
+    });
+    char *out = static_cast<char *>(malloc(buf.size() + 1));
+    if (out == nullptr) throw std::bad_alloc();
+    memcpy(out, buf.data(), buf.size());
+    *size = static_cast<int64_t>(buf.size());
+    return out;)
+  return nullptr;
+}
 `
 
 // appendExtensions adds extensions to the end of api once.

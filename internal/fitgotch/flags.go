@@ -65,6 +65,7 @@ package libtch
 // #include <stdlib.h>
 // #include "torch_api.h"
 // int torchrnn_set_cudnn_tf32(int on);
+// char *torchrnn_save_multi(tensor *tensors, char **names, int n, int64_t *size);
 import "C"
 
 import "unsafe"
@@ -112,6 +113,36 @@ func TorchrnnSetCudnnTF32(on bool) string {
 	}
 	defer C.free(unsafe.Pointer(msg))
 	return C.GoString(msg)
+}
+
+// TorchrnnSaveMulti serializes named tensors as at_save_multi writes them
+// to a file, into memory; on failure it returns libtorch's error message.
+func TorchrnnSaveMulti(tensors []Ctensor, names []string) ([]byte, string) {
+	n := len(tensors)
+	if n == 0 {
+		return nil, "no tensors to save"
+	}
+	ct := (*[1 << 30]C.tensor)(C.malloc(C.size_t(n) * C.size_t(unsafe.Sizeof(uintptr(0)))))
+	defer C.free(unsafe.Pointer(ct))
+	cn := (*[1 << 30]*C.char)(C.malloc(C.size_t(n) * C.size_t(unsafe.Sizeof(uintptr(0)))))
+	defer C.free(unsafe.Pointer(cn))
+	for i := range tensors {
+		cn[i] = C.CString(names[i])
+		defer C.free(unsafe.Pointer(cn[i]))
+		ct[i] = C.tensor(tensors[i])
+	}
+	var size C.int64_t
+	p := C.torchrnn_save_multi(&ct[0], &cn[0], C.int(n), &size)
+	if p == nil {
+		msg := GetAndResetLastErr()
+		if msg == nil {
+			return nil, "torchrnn_save_multi failed"
+		}
+		defer C.free(unsafe.Pointer(msg))
+		return nil, C.GoString(msg)
+	}
+	defer C.free(unsafe.Pointer(p))
+	return append([]byte(nil), unsafe.Slice((*byte)(unsafe.Pointer(p)), int(size))...), ""
 }
 `, version, cuda)
 }

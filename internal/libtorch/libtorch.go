@@ -101,3 +101,19 @@ func SetCudnnTF32(on bool) error {
 	}
 	return nil
 }
+
+// SaveMulti serializes named tensors in libtorch's file format (what
+// ts.SaveMultiNew writes) into memory, for the caller to write: a failing
+// file write inside libtorch aborts the process instead of returning an
+// error.
+func SaveMulti(named []ts.NamedTensor) ([]byte, error) {
+	tensors, names := make([]lib.Ctensor, len(named)), make([]string, len(named))
+	for i, n := range named {
+		tensors[i], names[i] = lib.Ctensor(n.Tensor.Ctensor()), n.Name
+	}
+	b, msg := lib.TorchrnnSaveMulti(tensors, names)
+	if msg != "" {
+		return nil, Err(errors.New(msg))
+	}
+	return b, nil
+}
