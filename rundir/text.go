@@ -32,15 +32,16 @@ func (i *RunInfo) Text() (Text, error) {
 var tokenizers = map[string]vocab.Tokenizer{
 	"imdb":       vocab.IMDB, // the seed notebook's
 	"whitespace": vocab.Whitespace,
+	"fields":     vocab.Fields, // white space, case kept (the tagger's)
 	"chars":      vocab.Chars,
 }
 
-// Tokenizer returns the tokenizer named imdb, whitespace or chars.
+// Tokenizer returns the tokenizer named imdb, whitespace, fields or chars.
 func Tokenizer(name string) (vocab.Tokenizer, error) {
 	if tok, ok := tokenizers[name]; ok {
 		return tok, nil
 	}
-	return nil, fmt.Errorf("rundir: tokenizer %q: want imdb, whitespace or chars", name)
+	return nil, fmt.Errorf("rundir: tokenizer %q: want imdb, whitespace, fields or chars", name)
 }
 
 // Padding pads a batch of the classifier's id sequences, cutting each to

@@ -104,7 +104,7 @@ func (c Config) Validate() error {
 	case c.Task == "tag" && c.validateTag() != nil:
 		return c.validateTag()
 	case !validTokenizer(c.Tokenizer):
-		return bad("tokenizer", c.Tokenizer, "want imdb, whitespace or chars")
+		return bad("tokenizer", c.Tokenizer, "want imdb, whitespace, fields or chars")
 	case c.Level != "char" && c.Level != "word":
 		return bad("level", c.Level, "want char or word")
 	case c.BPTT < 2:

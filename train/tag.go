@@ -128,6 +128,7 @@ func (c *tagger) trainEpoch(ctx context.Context, epoch int) (phase, error) {
 	if c.cfg.DryRun {
 		order = order[:1]
 	}
+	c.step.Opt.SetLR(epochLR(c.cfg.LR, c.cfg.LRFinal, epoch, c.cfg.Epochs))
 	feed, stop := context.WithCancel(context.Background())
 	defer stop()
 	prog := report.NewProgress(c.out, "train", epoch, len(order), 10*time.Second)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -175,6 +176,18 @@ func TestTagUsageErrors(t *testing.T) {
 		err := Run(context.Background(), cfg, DefaultModel("tag"), io.Discard)
 		if _, usage := err.(UsageError); !usage || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("error %v, want a usage error containing %q", err, tc.want)
+		}
+	}
+}
+
+func TestEpochLR(t *testing.T) {
+	for _, tc := range []struct {
+		final         float64
+		epoch, epochs int
+		want          float64
+	}{{0.1, 1, 5, 1}, {0.1, 5, 5, 0.1}, {0.1, 3, 5, 0.55}, {0.1, 9, 5, 0.1}, {0, 3, 5, 1}, {1, 3, 5, 1}, {0.5, 1, 1, 1}} {
+		if got := epochLR(1, tc.final, tc.epoch, tc.epochs); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("final %v epoch %d/%d: %v, want %v", tc.final, tc.epoch, tc.epochs, got, tc.want)
 		}
 	}
 }

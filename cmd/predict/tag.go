@@ -24,7 +24,7 @@ func tagFlags(fs *flag.FlagSet) tagOptions {
 	return tagOptions{
 		conll:     fs.String("conll", "", "tagger: tag the tokens of this CoNLL-U or CoNLL file (tokens from FORM, or the first column)"),
 		format:    fs.String("format", "auto", "tagger: -conll file format: auto (conllu for .conllu), conllu or columns"),
-		tokenizer: fs.String("tokenizer", "", "tagger: how plain text lines split into tokens: whitespace, imdb or chars; empty: the run's"),
+		tokenizer: fs.String("tokenizer", "", "tagger: how plain text lines split into tokens: fields (white space, case kept), whitespace (lower-cased), imdb or chars; empty: the run's (fields)"),
 	}
 }
 
