@@ -34,11 +34,17 @@ func open(dir, task, what string) (*rundir.Folder, *rundir.RunInfo, rundir.Text,
 }
 
 // load reads the run's vocabulary, builds its model with build on device
-// and loads model.pt (the best epoch's weights) into the model's params.
+// and loads model.pt (the best epoch's weights) into the model's params,
+// checking the files against the checksums the run recorded and the weights
+// for values that are not finite.
 func load[M any](run *rundir.Folder, info *rundir.RunInfo, device gotch.Device,
 	build func(lstm.Config, gotch.Device) (M, error), params func(M) *lstm.Params) (*vocab.Vocab, M, error) {
 	var m M
-	v, err := vocab.Load(run.Path(info.Vocab))
+	vpath, err := run.Verify(rundir.File{Name: info.Vocab, SHA256: info.VocabSHA256})
+	if err != nil {
+		return nil, m, err
+	}
+	v, err := vocab.Load(vpath)
 	if err != nil {
 		return nil, m, err
 	}
@@ -48,7 +54,19 @@ func load[M any](run *rundir.Folder, info *rundir.RunInfo, device gotch.Device,
 	if m, err = build(info.Model, device); err != nil {
 		return nil, m, fmt.Errorf("infer: %s: %w", run.Path(rundir.ConfigFile), err)
 	}
-	if err := params(m).Load(run.Path(rundir.BestFile)); err != nil {
+	best := rundir.File{Name: rundir.BestFile} // no checksum in older folders
+	var st rundir.State
+	if err := run.ReadJSON(rundir.StateFile, &st); err == nil && st.BestWeights != nil {
+		best.SHA256 = st.BestWeights.SHA256
+	}
+	path, err := run.Verify(best)
+	if err != nil {
+		return nil, m, err
+	}
+	if err := params(m).Load(path); err != nil {
+		return nil, m, err
+	}
+	if err := rundir.CheckFinite(params(m), path); err != nil {
 		return nil, m, err
 	}
 	return v, m, nil

@@ -23,7 +23,7 @@ fail() { echo "crash-check: FAIL: $*" >&2; exit 1; }
 
 go build -o "$WORK/train" ./cmd/train
 { zcat corpus/tinyshakespeare.txt.gz || true; } | head -c 30000 >"$WORK/text.txt"
-EPOCHS=8
+EPOCHS=10
 ARGS=(-task lm -text "$WORK/text.txt" -epochs "$EPOCHS" -batch 16 -bptt 32 -embed 16 -hidden 48
   -threads 1 -patience 0 -seed 7)
 LAST=$(printf 'weights-%06d.pt' "$EPOCHS")
@@ -93,7 +93,7 @@ while true; do
   else
     # An epoch's checkpoint writes 6 files, a resume's start 1: the kill
     # falls in the first checkpoint's files or a later epoch's.
-    wait_temp "$dir" $((RANDOM % 10 + 1)) || true
+    wait_temp "$dir" $((RANDOM % 8 + 1)) || true
     during=1
   fi
   if kill -9 "$pid" 2>/dev/null; then
