@@ -3,6 +3,7 @@ module github.com/torchrnn/torchrnn
 go 1.26.8
 
 require (
+	github.com/nlpodyssey/safetensors v0.0.0-20250209183917-bfb01cc25f7c
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/sugarme/gotch v0.9.1
 	github.com/ulikunitz/xz v0.5.17
