@@ -10,13 +10,16 @@ import (
 
 // ModelParams returns the tensors PyTorch's state_dict() holds for a
 // torchrnn model, in its order and under its names: the parameters of an
-// *lstm.Classifier, an *lstm.LM or an *lstm.Params (a model of one's own).
+// *lstm.Classifier, *lstm.LM, *lstm.Tagger or *lstm.Params (a model of
+// one's own).
 // A language model with tied weights lists its embedding twice, as
 // encoder.weight and decoder.weight, as PyTorch does. The model keeps
 // owning the tensors.
 func ModelParams(model any) ([]torch.Param, error) {
 	switch m := model.(type) {
 	case *lstm.Classifier:
+		return slices.Clone(m.Params.List()), nil
+	case *lstm.Tagger:
 		return slices.Clone(m.Params.List()), nil
 	case *lstm.Params:
 		return slices.Clone(m.List()), nil
@@ -34,7 +37,7 @@ func ModelParams(model any) ([]torch.Param, error) {
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("weights: a %T is not a torchrnn model (want *lstm.Classifier, *lstm.LM or *lstm.Params)", model)
+	return nil, fmt.Errorf("weights: a %T is not a torchrnn model (want *lstm.Classifier, *lstm.LM, *lstm.Tagger or *lstm.Params)", model)
 }
 
 // FromParams copies the values of params (any device) into a StateDict
