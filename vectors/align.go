@@ -68,6 +68,13 @@ func (c Coverage) String() string {
 		group(c.Words), c.Dim, c.Format)
 }
 
+// DimError is Read's error for vectors of another size than Options.Dim.
+type DimError struct{ File, Want int }
+
+func (e *DimError) Error() string {
+	return fmt.Sprintf("vectors: the file has %d dimensions, the embedding %d", e.File, e.Want)
+}
+
 // Load reads the vectors file at path for the tokens of v (see Read).
 func Load(path string, v *vocab.Vocab, opt Options) (*Matrix, error) {
 	f, err := os.Open(path)
@@ -97,7 +104,7 @@ func Read(r io.Reader, v *vocab.Vocab, opt Options) (*Matrix, error) {
 	for sc.Scan() {
 		if rows == nil {
 			if opt.Dim > 0 && sc.Dim() != opt.Dim {
-				return nil, fmt.Errorf("vectors: the file has %d dimensions, the embedding %d", sc.Dim(), opt.Dim)
+				return nil, &DimError{File: sc.Dim(), Want: opt.Dim}
 			}
 			rows = newRows(v.Len(), sc.Dim())
 			found = make([]byte, v.Len())

@@ -2,6 +2,7 @@ package vectors
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -186,7 +187,8 @@ func TestRead(t *testing.T) {
 	if got := m.Coverage.String(); got != want2 {
 		t.Errorf("report\n%s\nwant\n%s", got, want2)
 	}
-	if _, err := Read(strings.NewReader(file), v, Options{Dim: 4}); err == nil || !strings.Contains(err.Error(), "the file has 3 dimensions, the embedding 4") {
+	var de *DimError
+	if _, err := Read(strings.NewReader(file), v, Options{Dim: 4}); !errors.As(err, &de) || de.File != 3 || de.Want != 4 || !strings.Contains(err.Error(), "the file has 3 dimensions, the embedding 4") {
 		t.Errorf("dim mismatch: %v", err)
 	}
 }
