@@ -50,6 +50,9 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hardwa
 		return UsageError{err}
 	}
 	c.model.RNN.Strategy = hw.strategy
+	if cfg, err = pretrained(cfg, c.model.Embedding, v, prev != nil, out); err != nil {
+		return err
+	}
 	if c.step, err = newStepper(c.model.Params, cfg); err != nil {
 		return UsageError{err}
 	}

@@ -45,7 +45,8 @@ type Config struct {
 	DryRun      bool    `json:"dry_run"`      // one batch per phase
 	Patience    int     `json:"patience"`     // stop after this many epochs without a better validation score; 0: never
 
-	tagSettings // -task tag: files, format, tag column, character features (tag_config.go)
+	tagSettings   // -task tag: files, format, tag column, character features (tag_config.go)
+	embedSettings // pretrained word vectors (embeddings.go)
 }
 
 // DefaultConfig returns the defaults for task ("classify" or "lm").
@@ -91,6 +92,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "run one batch per phase and stop (a quick check)")
 	fs.IntVar(&c.Patience, "patience", c.Patience, "stop after this many epochs without a better validation score; 0: never")
 	c.registerTagFlags(fs)
+	c.registerEmbedFlags(fs)
 }
 
 // Validate reports the first setting out of range, naming its flag.
@@ -103,6 +105,8 @@ func (c Config) Validate() error {
 		return bad("task", c.Task, "want classify, lm or tag")
 	case c.Task == "tag" && c.validateTag() != nil:
 		return c.validateTag()
+	case c.validateEmbed() != nil:
+		return c.validateEmbed()
 	case !validTokenizer(c.Tokenizer):
 		return bad("tokenizer", c.Tokenizer, "want imdb, whitespace, fields or chars")
 	case c.Level != "char" && c.Level != "word":

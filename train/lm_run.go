@@ -43,6 +43,9 @@ func runLM(ctx context.Context, cfg Config, model lstm.Config, hw hardware, prev
 		return UsageError{err}
 	}
 	m.model.RNN.Strategy = hw.strategy
+	if cfg, err = pretrained(cfg, m.model.Encoder, v, prev != nil, out); err != nil {
+		return err
+	}
 	if m.step, err = newStepper(m.model.Params, cfg); err != nil {
 		return UsageError{err}
 	}

@@ -172,6 +172,9 @@ func runTagger(ctx context.Context, cfg Config, model lstm.Config, hw hardware, 
 		return UsageError{err}
 	}
 	c.model.SetStrategy(hw.strategy)
+	if cfg, err = pretrained(cfg, c.model.Embedding, v, prev != nil, out); err != nil {
+		return err
+	}
 	if c.step, err = newStepper(c.model.Params, cfg); err != nil {
 		return UsageError{err}
 	}
