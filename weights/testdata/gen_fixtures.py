@@ -3,9 +3,10 @@
 
 Run from the repository root (Debian's python3-torch):
 
-    /usr/bin/python3 weights/testdata/gen_fixtures.py
+    /usr/bin/python3 weights/testdata/gen_fixtures.py [DIR]
 
-Writes next to this file:
+Writes next to this file (or into DIR, which scripts/pytorch-check.sh
+compares with the committed files):
 
   classifier_<cell>.pt      torch.save(model.state_dict()) of a classifier
                             (embedding, 2-layer bidirectional recurrent
@@ -31,12 +32,13 @@ Fixed seeds, one thread, float32: two runs write the same numbers.
 import json
 import os
 import struct
+import sys
 
 import torch
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-OUT = os.path.dirname(os.path.abspath(__file__))
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
 V, E, H, F, LAYERS = 12, 5, 4, 6, 2
 
 
