@@ -64,36 +64,44 @@ func (c Config) WithDefaults() Config {
 	return c
 }
 
-// Validate reports the first field out of range (NaN included).
+// Validate reports the first field out of range (NaN included) as a
+// *ConfigError, and a model whose size overflows int64 (NumParams).
 func (c Config) Validate() error {
 	_, cellErr := ParseCell(string(c.Cell))
 	switch {
 	case c.Vocab < 2:
-		return fmt.Errorf("lstm: vocabulary size %d: need at least 2 (padding and one token)", c.Vocab)
+		return fieldErr("vocab", "lstm: vocabulary size %d: need at least 2 (padding and one token)", c.Vocab)
 	case c.Embed < 1:
-		return fmt.Errorf("lstm: embedding size %d: must be at least 1", c.Embed)
+		return fieldErr("embed", "lstm: embedding size %d: must be at least 1", c.Embed)
 	case c.Hidden < 1:
-		return fmt.Errorf("lstm: hidden size %d: must be at least 1", c.Hidden)
+		return fieldErr("hidden", "lstm: hidden size %d: must be at least 1", c.Hidden)
 	case c.Layers < 1:
-		return fmt.Errorf("lstm: %d layers: must be at least 1", c.Layers)
+		return fieldErr("layers", "lstm: %d layers: must be at least 1", c.Layers)
 	case cellErr != nil:
-		return cellErr
+		return &ConfigError{Field: "cell", Err: cellErr}
 	case !(c.Dropout >= 0 && c.Dropout < 1): // NaN too
-		return fmt.Errorf("lstm: dropout %g: must be in [0, 1)", c.Dropout)
+		return fieldErr("dropout", "lstm: dropout %g: must be in [0, 1)", c.Dropout)
 	case c.PadID < 0 || c.PadID >= int64(c.Vocab):
-		return fmt.Errorf("lstm: padding id %d outside the vocabulary of %d", c.PadID, c.Vocab)
+		return fieldErr("pad_id", "lstm: padding id %d outside the vocabulary of %d", c.PadID, c.Vocab)
 	case !c.Pooling.valid():
-		return fmt.Errorf("lstm: pooling %q: want last, mean or max", c.Pooling)
+		return fieldErr("pooling", "lstm: pooling %q: want last, mean or max", c.Pooling)
 	case c.Head < 1:
-		return fmt.Errorf("lstm: head size %d: must be at least 1", c.Head)
+		return fieldErr("head", "lstm: head size %d: must be at least 1", c.Head)
 	case c.Classes < 2:
-		return fmt.Errorf("lstm: %d classes: need at least 2", c.Classes)
+		return fieldErr("classes", "lstm: %d classes: need at least 2", c.Classes)
 	case c.Chars == 1 || c.Chars < 0:
-		return fmt.Errorf("lstm: character vocabulary size %d: need 0 (none) or at least 2", c.Chars)
-	case c.Chars > 0 && (c.CharEmbed < 1 || c.CharHidden < 1):
-		return fmt.Errorf("lstm: character embedding %d and hidden %d: each must be at least 1", c.CharEmbed, c.CharHidden)
+		return fieldErr("chars", "lstm: character vocabulary size %d: need 0 (none) or at least 2", c.Chars)
+	case c.Chars > 0 && c.CharEmbed < 1:
+		return fieldErr("char_embed", "lstm: character embedding size %d: must be at least 1", c.CharEmbed)
+	case c.Chars > 0 && c.CharHidden < 1:
+		return fieldErr("char_hidden", "lstm: character hidden size %d: must be at least 1", c.CharHidden)
 	case c.Tie && c.Embed != c.Hidden:
-		return fmt.Errorf("lstm: a tied decoder needs the embedding size (%d) equal to the hidden size (%d)", c.Embed, c.Hidden)
+		return fieldErr("tie", "lstm: a tied decoder needs the embedding size (%d) equal to the hidden size (%d)", c.Embed, c.Hidden)
+	}
+	for _, head := range []Head{ClassifierHead, LMHead, TaggerHead} {
+		if _, err := c.NumParams(head); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -109,9 +117,9 @@ func (c Config) directions() int64 {
 // RegisterFlags binds the model's shape to flags of fs, defaults from c.
 // The vocabulary size and padding id come from the data, not from flags.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
-	fs.IntVar(&c.Embed, "embed", c.Embed, "embedding size")
-	fs.IntVar(&c.Hidden, "hidden", c.Hidden, "hidden size of each recurrent layer and direction")
-	fs.IntVar(&c.Layers, "layers", c.Layers, "number of stacked recurrent layers")
+	fs.IntVar(&c.Embed, "embed", c.Embed, "embedding size; 0: the default")
+	fs.IntVar(&c.Hidden, "hidden", c.Hidden, "hidden size of each recurrent layer and direction; 0: the default")
+	fs.IntVar(&c.Layers, "layers", c.Layers, "number of stacked recurrent layers; 0: the default")
 	fs.Func("cell", fmt.Sprintf("recurrent cell: %s (default %s)", cellNames(), c.Cell), func(s string) error {
 		cell, err := ParseCell(s)
 		c.Cell = cmp.Or(cell, c.Cell)
@@ -126,9 +134,9 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 		c.Pooling = Pooling(s)
 		return nil
 	})
-	fs.IntVar(&c.Head, "head", c.Head, "size of the classifier head's hidden layer")
+	fs.IntVar(&c.Head, "head", c.Head, "size of the classifier head's hidden layer; 0: the default")
 	fs.BoolVar(&c.Tie, "tie", c.Tie, "language model: tie the embedding and output weights (needs -embed = -hidden)")
-	fs.IntVar(&c.CharEmbed, "char-embed", c.CharEmbed, "tagger: character embedding size")
-	fs.IntVar(&c.CharHidden, "char-hidden", c.CharHidden, "tagger: hidden size per direction of the character BiLSTM")
+	fs.IntVar(&c.CharEmbed, "char-embed", c.CharEmbed, "tagger: character embedding size; 0: the default")
+	fs.IntVar(&c.CharHidden, "char-hidden", c.CharHidden, "tagger: hidden size per direction of the character BiLSTM; 0: the default")
 	fs.BoolVar(&c.CRF, "crf", c.CRF, "tagger: a CRF output layer (for BIO-style tags)")
 }
