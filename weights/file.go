@@ -3,15 +3,23 @@ package weights
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
+	"runtime"
+
+	"github.com/sugarme/gotch"
+	"github.com/sugarme/gotch/ts"
 
 	"github.com/torchrnn/torchrnn/internal/atomic"
 	"github.com/torchrnn/torchrnn/torch"
 )
 
 // ReadFile reads a torch.save file or a .safetensors file, whichever path
-// holds (told by its first bytes, not its name).
+// holds (told by its first bytes, not its name). A TorchScript archive (a
+// torchrnn run's model.pt, torch.jit.save) is read through libtorch, which
+// names its tensors; call ReadFile then from a goroutine locked to its
+// thread, as all libtorch work.
 func ReadFile(path string) (*StateDict, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -28,7 +36,9 @@ func ReadFile(path string) (*StateDict, error) {
 	var sd *StateDict
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte{0x80, 0x02}):
-		sd, err = ReadTorch(f, st.Size())
+		if sd, err = ReadTorch(f, st.Size()); errors.Is(err, errTorchScript) {
+			sd, err = readTorchScript(path)
+		}
 	case len(head) == 9 && head[8] == '{':
 		var b []byte
 		if b, err = os.ReadFile(path); err == nil {
@@ -90,4 +100,44 @@ func SaveSafetensors(path string, params []torch.Param, metadata map[string]stri
 		return fmt.Errorf("weights: %w", err)
 	}
 	return nil
+}
+
+// dtypes are the element types of tensors libtorch reads.
+var dtypes = map[gotch.DType]DType{gotch.Float: F32, gotch.Double: F64, gotch.Half: F16, gotch.BFloat16: BF16,
+	gotch.Int64: I64, gotch.Int: I32, gotch.Int16: I16, gotch.Int8: I8, gotch.Uint8: U8, gotch.Bool: Bool}
+
+// readTorchScript reads the named tensors of a TorchScript archive with
+// libtorch, to Go memory.
+func readTorchScript(path string) (*StateDict, error) {
+	runtime.LockOSThread() // libtorch's last error is the thread's
+	defer runtime.UnlockOSThread()
+	named, err := ts.LoadMultiWithDevice(path, gotch.CPU)
+	if err != nil {
+		return nil, fmt.Errorf("weights: TorchScript archive: %w", torch.Err(err))
+	}
+	defer func() {
+		for _, n := range named {
+			torch.Free(n.Tensor)
+		}
+	}()
+	sd := &StateDict{}
+	seen := map[string]bool{}
+	for _, n := range named {
+		dtype, ok := dtypes[n.Tensor.DType()]
+		if !ok {
+			return nil, fmt.Errorf("weights: TorchScript archive: tensor %s: element type %v", n.Name, n.Tensor.DType())
+		}
+		shape, err := torch.Shape(n.Tensor)
+		if err != nil {
+			return nil, fmt.Errorf("weights: TorchScript archive: tensor %s: %w", n.Name, err)
+		}
+		values, err := torch.Float32s(n.Tensor)
+		if err != nil {
+			return nil, fmt.Errorf("weights: TorchScript archive: tensor %s: %w", n.Name, err)
+		}
+		if err := sd.addUnique(Tensor{Name: n.Name, DType: dtype, Shape: shape, Values: values}, seen); err != nil {
+			return nil, fmt.Errorf("weights: TorchScript archive: %w", err)
+		}
+	}
+	return sd, nil
 }

@@ -29,6 +29,10 @@ const (
 	maxVisits = 1 << 20 // dict and list entries walked while naming tensors
 )
 
+// errTorchScript is ReadTorch's error for a TorchScript archive, which
+// ReadFile reads through libtorch instead.
+var errTorchScript = errors.New("a TorchScript archive (torch.jit.save, or a torchrnn run's model.pt), not a torch.save state_dict: ReadFile reads it through libtorch")
+
 // storageRef is a storage named by a persistent id: ('storage', type, key,
 // location, numel).
 type storageRef struct {
@@ -109,7 +113,7 @@ func openArchive(zr *zip.Reader, size int64) (*archive, error) {
 		return nil, fmt.Errorf("a zip archive without data.pkl: not a torch.save file")
 	}
 	if a.records[a.prefix+"constants.pkl"] != nil {
-		return nil, fmt.Errorf("a TorchScript archive (torch.jit.save, or a torchrnn run's model.pt), not a torch.save state_dict: load a run's model.pt with lstm.Params.Load")
+		return nil, errTorchScript
 	}
 	if f := a.records[a.prefix+"byteorder"]; f != nil {
 		b, err := a.readRecord(f, 16)

@@ -9,7 +9,8 @@
 //	# settings), which cmd/predict or cmd/generate then use
 //	go run ./cmd/convert -from model.pth -run runs/classify-... -out runs/imported
 //
-//	# the tensors of a file: names, element types, shapes
+//	# the tensors of a file: names, element types, shapes (a run's own
+//	# model.pt too, a TorchScript archive read through libtorch)
 //	go run ./cmd/convert -list model.pth
 //
 // Imports are strict by default: every tensor of the model must come from
@@ -50,7 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var c config
 	fs.StringVar(&c.run, "run", "", "run folder: the model to export, or the shape, vocabulary and text settings to import into")
 	fs.StringVar(&c.to, "to", "", "export: write the -run folder's model.pt to this .safetensors file")
-	fs.StringVar(&c.from, "from", "", "import: a torch.save state_dict (.pt, .pth, .bin) or a .safetensors file")
+	fs.StringVar(&c.from, "from", "", "import: a torch.save state_dict (.pt, .pth, .bin), a .safetensors file, or a run's model.pt")
 	fs.StringVar(&c.out, "out", "", "import: the new run folder (must not exist or be empty): the -run folder's config and vocabulary, and model.pt from -from")
 	fs.StringVar(&c.list, "list", "", "print the tensors of this torch.save or .safetensors file and exit")
 	fs.BoolVar(&c.opt.Strict, "strict", true, "import: every tensor must match by name and shape (false: load what matches, report the rest)")

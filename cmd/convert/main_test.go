@@ -179,6 +179,25 @@ func TestList(t *testing.T) {
 	}
 }
 
+// A torchrnn run's own model.pt (TorchScript) lists and imports too.
+func TestFromRunFolder(t *testing.T) {
+	tmpl := template(t, shape(lstm.RNNTanh, 4, 2))
+	code, stdout, stderr := convert(t, "-list", filepath.Join(tmpl, rundir.BestFile))
+	if code != 0 || !strings.Contains(stdout, "rnn.weight_hh_l1_reverse") {
+		t.Fatalf("list: exit %d\n%s%s", code, stdout, stderr)
+	}
+	out := filepath.Join(t.TempDir(), "copy")
+	if code, stdout, stderr := convert(t, "-from", filepath.Join(tmpl, rundir.BestFile), "-run", tmpl, "-out", out); code != 0 || !strings.Contains(stdout, "21 loaded, 0 missing") {
+		t.Fatalf("import: exit %d\n%s%s", code, stdout, stderr)
+	}
+	a, b := weightsOf(t, tmpl), weightsOf(t, out)
+	for name, v := range a {
+		if !slices.Equal(v, b[name]) {
+			t.Errorf("%s differs in the copy", name)
+		}
+	}
+}
+
 func TestUsage(t *testing.T) {
 	for _, args := range [][]string{
 		{},
