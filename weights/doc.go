@@ -1,8 +1,9 @@
 // Package weights moves model weights between torchrnn and PyTorch:
 //
 //   - in: a state_dict saved with torch.save (the zip + pickle format of
-//     PyTorch 1.6 and later; checkpoint dicts too) or a .safetensors file
-//     (ReadFile), loaded into a model's parameters (Load, LoadFile) with
+//     PyTorch 1.6 and later; checkpoint dicts too), a .safetensors file or
+//     a TorchScript archive such as a torchrnn run's model.pt (ReadFile),
+//     loaded into a model's parameters (Load, LoadFile) with
 //     PyTorch's names, renames for other module names ("lstm." -> "rnn."),
 //     and a strict or lenient mode whose Report lists every loaded,
 //     renamed, missing, unexpected and mismatched tensor;
@@ -22,8 +23,9 @@
 // StateDict and Tensor are Go memory: nothing to free. Load and LoadFile
 // copy into tensors the model owns and create none that the caller must
 // free; FromParams and SaveSafetensors only read the model's tensors.
-// Like all libtorch work in torchrnn, call Load, LoadFile, FromParams and
-// SaveSafetensors from one goroutine locked to its OS thread
-// (torch.LockThread); ReadFile, ReadTorch, ReadSafetensors and
-// WriteSafetensors touch no tensor and may run anywhere.
+// Like all libtorch work in torchrnn, call Load, LoadFile, FromParams,
+// SaveSafetensors and ReadFile (which reads TorchScript through libtorch)
+// from one goroutine locked to its OS thread (torch.LockThread);
+// ReadTorch, ReadSafetensors and WriteSafetensors touch no tensor and may
+// run anywhere.
 package weights
