@@ -1,7 +1,8 @@
 // Package lstm builds recurrent text models on libtorch's native RNN ops:
 // an embedding with a padding row, a multi-layer (bi)directional RNN, LSTM
-// or GRU over padded or packed batches, a classifier head and a language-model
-// head. Parameter names, initialisation and numbers follow PyTorch's nn.RNN,
+// or GRU over padded or packed batches, a classifier head, a language-model
+// head and a tagger (per-token outputs, optional character features of each
+// word and an optional CRF). Parameter names, initialisation and numbers follow PyTorch's nn.RNN,
 // nn.LSTM and nn.GRU, so weights move between the two.
 //
 // Models are made of parts that can be used alone: NewParams holds the

@@ -215,7 +215,7 @@ func (c *tagger) batch(b tagBatch, train bool) (loss float64, correct int64, gue
 		ids := s.M(tensor.Int64(b.ids, shape, c.device))
 		tags := s.M(tensor.Int64(b.tags, shape, c.device))
 		scores := s.M(c.model.Forward(ids, b.words, b.lengths, train)) // [B, T] -> [B, T, C]
-		if train && c.model.CRF == nil { // argmax per token, on the device
+		if train && c.model.CRF == nil {                               // argmax per token, on the device
 			var err error
 			correct, _, err = torch.Accuracy(scores, tags, tagPad)
 			tensor.Check(err)

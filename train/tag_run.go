@@ -122,31 +122,9 @@ func runTagger(ctx context.Context, cfg Config, model lstm.Config, hw hardware, 
 	if err != nil {
 		return UsageError{err}
 	}
-	var v, chars *vocab.Vocab
-	var tags []string
-	if prev != nil {
-		if v, err = vocab.Load(prev.run.Path(prev.info.Vocab)); err != nil {
-			return err
-		}
-		if model.Chars > 0 {
-			if chars, err = vocab.Load(prev.run.Path(rundir.CharsFile)); err != nil {
-				return err
-			}
-		}
-		tags = prev.info.Labels
-	} else {
-		words, runes := vocab.NewCounter(), vocab.NewCounter()
-		for _, s := range data.train {
-			words.Add(s.Tokens)
-			for _, w := range s.Tokens {
-				runes.Add(strings.Split(w, ""))
-			}
-		}
-		v = vocab.New(words, vocab.Options{MinFreq: cfg.MinFreq, MaxSize: cfg.MaxVocab})
-		if cfg.Chars {
-			chars = vocab.New(runes, vocab.Options{})
-		}
-		tags = tagSet(data.train, data.valid, data.test)
+	v, chars, tags, err := tagVocabs(cfg, model, data, prev)
+	if err != nil {
+		return err
 	}
 	tagID := map[string]int64{}
 	for i, t := range tags {
@@ -203,6 +181,34 @@ func runTagger(ctx context.Context, cfg Config, model lstm.Config, hw hardware, 
 	}
 	fmt.Fprintf(out, "whole run: %s\n", time.Since(start).Round(time.Second))
 	return loopErr
+}
+
+// tagVocabs are the run's words, characters (nil without character
+// features) and tags: built from the training data, or the resumed run's.
+func tagVocabs(cfg Config, model lstm.Config, data *tagData, prev *resumed) (v, chars *vocab.Vocab, tags []string, err error) {
+	if prev != nil {
+		if v, err = vocab.Load(prev.run.Path(prev.info.Vocab)); err != nil {
+			return nil, nil, nil, err
+		}
+		if model.Chars > 0 {
+			if chars, err = vocab.Load(prev.run.Path(rundir.CharsFile)); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+		return v, chars, prev.info.Labels, nil
+	}
+	words, runes := vocab.NewCounter(), vocab.NewCounter()
+	for _, s := range data.train {
+		words.Add(s.Tokens)
+		for _, w := range s.Tokens {
+			runes.Add(strings.Split(w, ""))
+		}
+	}
+	v = vocab.New(words, vocab.Options{MinFreq: cfg.MinFreq, MaxSize: cfg.MaxVocab})
+	if cfg.Chars {
+		chars = vocab.New(runes, vocab.Options{})
+	}
+	return v, chars, tagSet(data.train, data.valid, data.test), nil
 }
 
 func unknownTag(split []conll.Sentence, tagID map[string]int64) string {

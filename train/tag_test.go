@@ -191,3 +191,30 @@ func TestEpochLR(t *testing.T) {
 		}
 	}
 }
+
+// A tagger's run resumes: the second epoch runs on the saved vocabularies,
+// characters and tags, and the test is scored again.
+func TestTagResume(t *testing.T) {
+	runtime.LockOSThread()
+	dir := t.TempDir()
+	cfg, model := tagConfig(t, dir)
+	cfg.Epochs = 1
+	if err := Run(context.Background(), cfg, model, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := Resume(context.Background(), dir, 2, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	run, _, err := rundir.OpenFolder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st rundir.State
+	if err := run.ReadJSON(rundir.StateFile, &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Epoch != 2 || st.TestAcc <= 0 || !strings.Contains(out.String(), "epoch  2") {
+		t.Errorf("after resume: epoch %d, test accuracy %v\n%s", st.Epoch, st.TestAcc, out.String())
+	}
+}
