@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/sugarme/gotch"
@@ -83,7 +84,7 @@ func (c *classifier) evaluate(name string, epoch int) (phase, error) {
 	if name == "test" {
 		e = c.test
 	}
-	order := evalOrder(e.lengths, 2*c.cfg.Batch)
+	order := evalOrder(e.lengths, min(c.cfg.Batch, math.MaxInt/2)*2)
 	if c.cfg.DryRun {
 		order = order[:1]
 	}

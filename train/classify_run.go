@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/torchrnn/torchrnn/lstm"
@@ -46,8 +47,11 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hardwa
 	fmt.Fprintf(out, "data: %d train, %d valid, %d test examples, %d classes %v, vocabulary %d; read in %s\n",
 		len(c.train.ids), len(c.valid.ids), len(c.test.ids), len(data.labels), data.labels, v.Len(), time.Since(start).Round(time.Millisecond))
 	model.Vocab, model.Classes = v.Len(), len(data.labels)
+	if err := checkMemory(cfg, model, lstm.ClassifierHead, min(cfg.Batch, len(train.ids)), slices.Max(append(train.lengths, 1))); err != nil {
+		return err
+	}
 	if c.model, err = lstm.NewClassifier(model, hw.device); err != nil {
-		return UsageError{err}
+		return UsageError{modelErr(err)}
 	}
 	c.model.RNN.Strategy = hw.strategy
 	if cfg, err = pretrained(cfg, c.model.Embedding, v, prev != nil, out); err != nil {

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"path/filepath"
 	"strings"
 
 	"github.com/torchrnn/torchrnn/rundir"
@@ -30,7 +31,7 @@ type Config struct {
 	LR          float64 `json:"lr"`           // learning rate
 	Optimizer   string  `json:"optimizer"`    // adam or sgd
 	WeightDecay float64 `json:"weight_decay"` // L2 penalty
-	Clip        float64 `json:"clip"`         // max gradient norm; negative: no clipping
+	Clip        float64 `json:"clip"`         // max gradient norm; 0, negative or +Inf (stored as -1): no clipping
 	MaxLen      int     `json:"max_len"`      // classify: tokens kept per text; negative: all
 	Truncate    string  `json:"truncate"`     // classify: keep the head or the tail of longer texts
 	MinFreq     int     `json:"min_freq"`     // drop rarer tokens from the vocabulary
@@ -77,7 +78,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.LR, "lr", c.LR, "learning rate")
 	fs.StringVar(&c.Optimizer, "optimizer", c.Optimizer, "adam or sgd")
 	fs.Float64Var(&c.WeightDecay, "weight-decay", c.WeightDecay, "L2 weight decay")
-	fs.Float64Var(&c.Clip, "clip", c.Clip, "clip the gradient norm to this; negative: no clipping")
+	fs.Float64Var(&c.Clip, "clip", c.Clip, "clip the gradient norm to this; 0, negative or Inf: no clipping")
 	fs.IntVar(&c.MaxLen, "max-len", c.MaxLen, "classify: tokens kept per text; negative: all")
 	fs.StringVar(&c.Truncate, "truncate", c.Truncate, "classify: keep the head or the tail of longer texts")
 	fs.IntVar(&c.MinFreq, "min-freq", c.MinFreq, "drop tokens seen fewer times from the vocabulary")
@@ -121,8 +122,10 @@ func (c Config) Validate() error {
 		return bad("lr", c.LR, "must be positive")
 	case c.Optimizer != "adam" && c.Optimizer != "sgd":
 		return bad("optimizer", c.Optimizer, "want adam or sgd")
-	case c.WeightDecay < 0:
-		return bad("weight-decay", c.WeightDecay, "must not be negative")
+	case !(c.WeightDecay >= 0) || math.IsInf(c.WeightDecay, 0):
+		return bad("weight-decay", c.WeightDecay, "must be 0 or positive and finite")
+	case math.IsNaN(c.Clip):
+		return bad("clip", c.Clip, "must be a number (0, negative or Inf: no clipping)")
 	case c.Truncate != "head" && c.Truncate != "tail":
 		return bad("truncate", c.Truncate, "want head or tail")
 	case c.MaxLen == 0:
@@ -143,6 +146,31 @@ func (c Config) Validate() error {
 		return bad("device", c.Device, "want auto, cpu, cuda or cuda:N")
 	}
 	return nil
+}
+
+// absPaths makes c's data paths absolute, so that config.json names the
+// same files from any working directory (-resume).
+func (c *Config) absPaths() error {
+	for _, p := range []*string{&c.Data, &c.Text, &c.TrainFile, &c.DevFile, &c.TestFile} {
+		if *p == "" {
+			continue
+		}
+		abs, err := filepath.Abs(*p)
+		if err != nil {
+			return fmt.Errorf("%s: %w", *p, err)
+		}
+		*p = abs
+	}
+	return nil
+}
+
+// normalized returns c as config.json stores it: a clip of ±Inf (never
+// clip) becomes -1, which means the same and JSON can hold.
+func (c Config) normalized() Config {
+	if math.IsInf(c.Clip, 0) {
+		c.Clip = -1
+	}
+	return c
 }
 
 // text is how the run turns text into tokens, as config.json records it.

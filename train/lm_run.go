@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/torchrnn/torchrnn/lstm"
@@ -33,14 +34,18 @@ func runLM(ctx context.Context, cfg Config, model lstm.Config, hw hardware, prev
 	}
 	ids := v.Encode(tokens)
 	m := &languageModel{cfg: cfg, device: hw.device, out: out, train: ids[:nTrain], valid: ids[nTrain:]}
-	if need := 2 * cfg.Batch; nTrain < need || nValid < need {
-		return UsageError{fmt.Errorf("-text: %d training and %d validation tokens: need at least %d of each for -batch %d (a longer text or a smaller -batch)", nTrain, nValid, need, cfg.Batch)}
+	if cfg.Batch > min(nTrain, nValid)/2 {
+		need := min(cfg.Batch, math.MaxInt/2) * 2
+		return UsageError{fmt.Errorf("-batch %d: the text has %d training and %d validation tokens: need at least %d of each, 2 per row (a longer -text or a smaller -batch)", cfg.Batch, nTrain, nValid, need)}
 	}
 	fmt.Fprintf(out, "data: %d train, %d valid %s tokens, vocabulary %d; read in %s\n",
 		nTrain, nValid, cfg.Level, v.Len(), time.Since(start).Round(time.Millisecond))
 	model.Vocab = v.Len()
+	if err := checkMemory(cfg, model, lstm.LMHead, cfg.Batch, min(cfg.BPTT, nTrain/cfg.Batch)); err != nil {
+		return err
+	}
 	if m.model, err = lstm.NewLM(model, hw.device); err != nil {
-		return UsageError{err}
+		return UsageError{modelErr(err)}
 	}
 	m.model.RNN.Strategy = hw.strategy
 	if cfg, err = pretrained(cfg, m.model.Encoder, v, prev != nil, out); err != nil {

@@ -51,6 +51,9 @@ func loop(ctx context.Context, run *rundir.Folder, t task, opt *optim.Optimizer,
 			return err
 		}
 		e := t.epochMetrics(epoch, tr, va)
+		if !(finite(e.TrainLoss) && finite(e.ValidLoss) && finite(e.ValidPPL) && finite(e.ValidBPC)) {
+			return fmt.Errorf("epoch %d: training loss %v, validation loss %v (perplexity %v): training diverged; lower -lr or set -clip", epoch, e.TrainLoss, e.ValidLoss, e.ValidPPL)
+		}
 		e.LR = opt.LR()
 		fmt.Fprintln(out, report.EpochLine(e))
 		if err := checkpoint(run, t, opt, cfg, st, e, out); err != nil {

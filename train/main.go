@@ -2,9 +2,11 @@ package train
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 
 	"github.com/sugarme/gotch"
 	"github.com/torchrnn/torchrnn/internal/libtorch"
@@ -45,12 +47,48 @@ func Run(ctx context.Context, cfg Config, model lstm.Config, out io.Writer) erro
 	if err := cfg.Validate(); err != nil {
 		return UsageError{err}
 	}
-	model = model.WithDefaults()
-	model.Vocab = 2 // checked again once the vocabulary is built
-	if err := model.Validate(); err != nil {
+	cfg = cfg.normalized()
+	if err := cfg.absPaths(); err != nil {
 		return UsageError{err}
 	}
+	model = withTaskDefaults(model, cfg.Task)
+	model.Vocab = 2 // checked again once the vocabulary is built
+	if err := model.Validate(); err != nil {
+		return UsageError{modelErr(err)}
+	}
 	return runTask(ctx, cfg, model, nil, out)
+}
+
+// withTaskDefaults fills model's zero sizes from the task's defaults
+// (DefaultModel), then from lstm's: a size flag at 0 means the default.
+func withTaskDefaults(model lstm.Config, task string) lstm.Config {
+	d := DefaultModel(task)
+	for _, f := range []struct{ v, def *int }{
+		{&model.Embed, &d.Embed}, {&model.Hidden, &d.Hidden}, {&model.Layers, &d.Layers},
+		{&model.Head, &d.Head}, {&model.CharEmbed, &d.CharEmbed}, {&model.CharHidden, &d.CharHidden},
+	} {
+		if *f.v == 0 {
+			*f.v = *f.def
+		}
+	}
+	return model.WithDefaults()
+}
+
+// modelErr names the flag of the model setting that err (from lstm's
+// Config.Validate or NumParams) is about.
+func modelErr(err error) error {
+	var ce *lstm.ConfigError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	flag := strings.ReplaceAll(ce.Field, "_", "-")
+	switch ce.Field {
+	case "vocab", "chars", "classes", "pad_id":
+		return err // from the data, not a flag
+	case "tie":
+		flag = "tie"
+	}
+	return fmt.Errorf("-%s: %w", flag, err)
 }
 
 // Resume continues the run in dir from its last finished epoch; epochs > 0
@@ -63,6 +101,16 @@ func Resume(ctx context.Context, dir string, epochs int, out io.Writer) error {
 	var cfg Config
 	if err := info.ReadTrain(&cfg); err != nil {
 		return UsageError{fmt.Errorf("-resume %s: %w", dir, err)}
+	}
+	// The folder's settings are checked as strictly as flags.
+	if err := cfg.Validate(); err != nil {
+		return UsageError{fmt.Errorf("-resume: %s: training settings: %w", run.Path(rundir.ConfigFile), err)}
+	}
+	if cfg.Task != info.Task {
+		return UsageError{fmt.Errorf("-resume: %s: task %q, but the training settings say %q", run.Path(rundir.ConfigFile), info.Task, cfg.Task)}
+	}
+	if err := info.Model.Validate(); err != nil {
+		return UsageError{fmt.Errorf("-resume: %s: model: %w", run.Path(rundir.ConfigFile), modelErr(err))}
 	}
 	if epochs > 0 {
 		cfg.Epochs = epochs
@@ -90,7 +138,7 @@ func Resume(ctx context.Context, dir string, epochs int, out io.Writer) error {
 // runTask sets the machine up as cfg says and trains cfg's task: a new run, or
 // the one in prev.
 func runTask(ctx context.Context, cfg Config, model lstm.Config, prev *resumed, out io.Writer) error {
-	hw, err := setup(cfg)
+	hw, err := setup(cfg, out)
 	if err != nil {
 		return err
 	}
@@ -118,7 +166,7 @@ type hardware struct {
 
 // setup applies the device, thread and strategy settings, and tunes glibc's
 // malloc for libtorch's tensors (libtorch.TuneMalloc).
-func setup(cfg Config) (hardware, error) {
+func setup(cfg Config, out io.Writer) (hardware, error) {
 	dev, err := Device(cfg.Device)
 	if err != nil {
 		return hardware{}, UsageError{err}
@@ -138,6 +186,10 @@ func setup(cfg Config) (hardware, error) {
 		if strategy == lstm.Packed {
 			threads = runtime.NumCPU()
 		}
+	}
+	threads, warning := libtorch.CapThreads(threads)
+	if warning != "" {
+		fmt.Fprintf(out, "warning: -threads: %s\n", warning)
 	}
 	libtorch.SetThreads(threads)
 	libtorch.TuneMalloc()

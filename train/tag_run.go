@@ -146,8 +146,11 @@ func runTagger(ctx context.Context, cfg Config, model lstm.Config, hw hardware, 
 		model.Chars = chars.Len()
 		c.spell = chars.Spell
 	}
+	if err := checkMemory(cfg, model, lstm.TaggerHead, min(cfg.Batch, len(c.train.lengths)), slices.Max(append(c.train.lengths, 1))); err != nil {
+		return err
+	}
 	if c.model, err = lstm.NewTagger(model, hw.device); err != nil {
-		return UsageError{err}
+		return UsageError{modelErr(err)}
 	}
 	c.model.SetStrategy(hw.strategy)
 	if cfg, err = pretrained(cfg, c.model.Embedding, v, prev != nil, out); err != nil {

@@ -9,6 +9,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -42,20 +43,33 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&o.Temperature, "temperature", 0.8, "softmax temperature; 0: greedy")
 	fs.IntVar(&o.TopK, "top-k", 0, "sample among the k most likely tokens; 0: all")
 	fs.Float64Var(&o.TopP, "top-p", 0, "sample among the most likely tokens that reach this mass; 0: all")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
 	fail := func(code int, err error) int { fmt.Fprintln(stderr, "generate:", err); return code }
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.SetOutput(stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
+		return 0
+	} else if err != nil {
+		return fail(2, fmt.Errorf("%w (-help lists the flags)", err))
+	}
 	switch {
 	case *dir == "":
 		return fail(2, fmt.Errorf("-run is required"))
-	case *n < 1 || *samples < 1:
-		return fail(2, fmt.Errorf("-len and -n must be at least 1"))
+	case *n < 1:
+		return fail(2, fmt.Errorf("-len %d: must be at least 1", *n))
+	case *samples < 1:
+		return fail(2, fmt.Errorf("-n %d: must be at least 1", *samples))
 	case fs.NArg() > 0:
 		return fail(2, fmt.Errorf("unexpected argument %q (use -prompt)", fs.Arg(0)))
 	}
-	if err := o.Validate(); err != nil {
-		return fail(2, err)
+	for _, f := range []struct {
+		flag string
+		o    sample.Options
+	}{{"temperature", sample.Options{Temperature: o.Temperature}}, {"top-k", sample.Options{TopK: o.TopK}}, {"top-p", sample.Options{TopP: o.TopP}}} {
+		if err := f.o.Validate(); err != nil {
+			return fail(2, fmt.Errorf("-%s: %w", f.flag, err))
+		}
 	}
 	dev, err := torch.ParseDevice(*device)
 	if err != nil {

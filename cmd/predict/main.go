@@ -16,6 +16,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -43,7 +44,14 @@ func run(args []string, stdin io.Reader, stdout io.Writer) int {
 	var inputs files
 	fs.Var(&inputs, "file", "classify the whole file as one text (repeatable)")
 	tf := tagFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.SetOutput(os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
+		return 0
+	} else if err != nil {
+		fmt.Fprintf(os.Stderr, "predict: %v (-help lists the flags)\n", err)
 		return 2
 	}
 	if *dir == "" {

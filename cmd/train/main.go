@@ -5,6 +5,10 @@
 //	go run ./cmd/train -data aclImdb_v1.tar.xz      # the full IMDB
 //	go run ./cmd/train -resume runs/classify-...    # continue a run
 //
+// -resume continues with the folder's own settings (checked as strictly as
+// flags); -epochs may raise the number of epochs, and every other flag
+// given with it is ignored with a warning on stderr.
+//
 // Every run writes a folder (config.json, vocab.txt, metrics.jsonl,
 // curves.png, model.pt, the last checkpoint, state.json) that cmd/predict and
 // cmd/generate read. Ctrl-C (or SIGTERM) finishes the batch, keeps the last
@@ -18,6 +22,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"runtime"
@@ -48,8 +53,8 @@ func run(args []string) int {
 	cfg.RegisterFlags(fs)
 	model.RegisterFlags(fs)
 	resume := fs.String("resume", "", "continue the run in this folder (its own settings; -epochs may raise the count)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parse(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "train: unexpected argument %q (flags start with -)\n", fs.Arg(0))
@@ -60,8 +65,12 @@ func run(args []string) int {
 	if *resume != "" {
 		epochs := 0
 		fs.Visit(func(f *flag.Flag) {
-			if f.Name == "epochs" {
+			switch f.Name {
+			case "epochs":
 				epochs = cfg.Epochs
+			case "resume":
+			default:
+				fmt.Fprintf(os.Stderr, "train: warning: -resume ignores -%s %s: the run keeps its own settings (only -epochs may change)\n", f.Name, f.Value)
 			}
 		})
 		err = train.Resume(ctx, *resume, epochs, os.Stdout)
@@ -69,6 +78,23 @@ func run(args []string) int {
 		err = train.Run(ctx, cfg, model, os.Stdout)
 	}
 	return exitCode(err, interrupted)
+}
+
+// parse parses args into fs. A bad flag is one line on stderr (exit 2);
+// -help prints the usage (exit 0).
+func parse(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.SetOutput(os.Stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.Usage()
+		return 0, false
+	case err != nil:
+		fmt.Fprintf(os.Stderr, "train: %v (-help lists the flags)\n", err)
+		return 2, false
+	}
+	return 0, true
 }
 
 // onSignal returns a context cancelled by the first SIGINT or SIGTERM and
