@@ -34,7 +34,7 @@ ARG VARIANT=cpu \
 # compile its C++ into the Go build cache, which step 2 then hits.
 COPY go.mod go.sum setup-libtorch.sh /src/
 COPY internal/tools/fitgotch/ /src/internal/tools/fitgotch/
-COPY internal/fitgotch/ /src/internal/fitgotch/
+COPY fitgotch/ /src/fitgotch/
 RUN set -eu; \
     cd /src; \
     export DEBIAN_FRONTEND=noninteractive; \

@@ -12,7 +12,7 @@
 #
 # Then: go mod vendor; vendor/.../gotch/libtch/lib.go gets cgo flags for that
 # libtorch; every generated op that does not compile against it becomes a
-# call-time error (internal/fitgotch); go build ./... && go vet ./...
+# call-time error (fitgotch); go build ./... && go vet ./...
 #
 # Usage: ./setup-libtorch.sh [--print]
 #   --print   only detect and print what was found (KEY=value lines); install
@@ -148,7 +148,7 @@ CACHE=.fitcache
 PRISTINE=$CACHE/pristine
 PRISTINE_FILES="torch_api.cpp torch_api_generated.cpp.h"
 FITTED_FILES="lib.go torchrnn.go $PRISTINE_FILES"
-KEY=$(cat go.mod go.sum internal/tools/fitgotch/*.go internal/fitgotch/*.go | sha256sum | cut -c1-16)-$INCLUDE-$LIB-$VERSION-$ABI-$CUDA
+KEY=$(cat go.mod go.sum internal/tools/fitgotch/*.go fitgotch/*.go | sha256sum | cut -c1-16)-$INCLUDE-$LIB-$VERSION-$ABI-$CUDA
 FITDIR=$CACHE/fit-$(echo "$KEY" | sha256sum | cut -c1-16)
 MODSUM=$(cat go.mod go.sum | sha256sum | cut -c1-16)
 # An import of a module that vendor/ lacks also calls for a new vendor/.

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/torchrnn/torchrnn/internal/fitgotch"
+	"github.com/torchrnn/torchrnn/fitgotch"
 )
 
 // skipped are gotch's top-level folders that no library package imports:

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/torchrnn/torchrnn/internal/fitgotch"
+	"github.com/torchrnn/torchrnn/fitgotch"
 )
 
 const gotchPath = "github.com/sugarme/gotch"

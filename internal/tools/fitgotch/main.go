@@ -1,6 +1,6 @@
 // Command fitgotch fits this repository's vendored gotch (its libtch
 // package) to the libtorch found by setup-libtorch.sh; the work is done by
-// internal/fitgotch, whose doc says how.
+// fitgotch, whose doc says how.
 package main
 
 import (
@@ -9,7 +9,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/torchrnn/torchrnn/internal/fitgotch"
+	"github.com/torchrnn/torchrnn/fitgotch"
 )
 
 func main() {
