@@ -23,6 +23,9 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hardwa
 	if err != nil {
 		return UsageError{err}
 	}
+	for _, w := range data.warnings {
+		fmt.Fprintln(out, "warning:", w)
+	}
 	tok, err := rundir.Tokenizer(cfg.Tokenizer)
 	if err != nil {
 		return UsageError{err}

@@ -15,6 +15,7 @@ import (
 type texts struct {
 	train, valid, test *imdb.Dataset
 	labels             []string
+	warnings           []string // rows replaced or dropped while reading, with counts
 }
 
 // loadTexts reads the data named by cfg: the built-in sample, an aclImdb
@@ -23,6 +24,7 @@ type texts struct {
 // the training data, split with cfg.Seed.
 func loadTexts(ctx context.Context, cfg Config) (*texts, error) {
 	var train, test *imdb.Dataset
+	var warnings []string
 	var err error
 	path := cfg.Data
 	switch {
@@ -39,9 +41,13 @@ func loadTexts(ctx context.Context, cfg Config) (*texts, error) {
 		if train, err = imdb.Read(path, imdb.Train); err == nil {
 			test, err = imdb.Read(path, imdb.Test)
 		}
+		if err == nil {
+			warnings = summary(summary(warnings, path+" (train)", train), path+" (test)", test)
+		}
 	case path != "":
 		var all *imdb.Dataset
 		if all, err = imdb.Read(path, imdb.Train); err == nil {
+			warnings = summary(warnings, path, all)
 			train, test, err = all.SplitFraction(0.2, uint64(cfg.Seed))
 		}
 	default:
@@ -53,11 +59,20 @@ func loadTexts(ctx context.Context, cfg Config) (*texts, error) {
 	if train.Len() < 2 || test.Len() < 1 {
 		return nil, fmt.Errorf("-data %s: %d training and %d test examples: too few", path, train.Len(), test.Len())
 	}
-	t := &texts{test: test, labels: train.Labels}
+	t := &texts{test: test, labels: train.Labels, warnings: warnings}
 	if t.train, t.valid, err = train.SplitFraction(cfg.Valid, uint64(cfg.Seed)); err != nil {
 		return nil, fmt.Errorf("-valid: %w", err)
 	}
 	return t, nil
+}
+
+// summary appends ds's warning summary (rows replaced or dropped while
+// reading, with counts), if any, to warnings.
+func summary(warnings []string, name string, ds *imdb.Dataset) []string {
+	if s := ds.WarningSummary(); s != "" {
+		warnings = append(warnings, name+": "+s)
+	}
+	return warnings
 }
 
 func isTable(path string) bool {

@@ -418,6 +418,28 @@ func TestBadData(t *testing.T) {
 		})
 		runTool(t, 60*time.Second, "predict", "-run", run, "a fine film").check(t, "vocab.txt")
 	})
+	t.Run("replaced and dropped rows are reported", func(t *testing.T) {
+		b, err := os.ReadFile(filepath.Join(tools.dir, "tiny.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		csv := write("warn.csv", string(b)+"\"\",positive\n\"bad \xff\xfe text\",negative\n")
+		r := runTool(t, 60*time.Second, "train", "-data", csv, "-dry-run", "-out", out())
+		r.check(t, "")
+		for _, want := range []string{"1 text with invalid UTF-8 replaced", "1 empty text dropped"} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("no warning %q:\n%s", want, tail(r.stdout))
+			}
+		}
+	})
+	t.Run("resume from another folder, ignoring -lr", func(t *testing.T) {
+		run := damaged(t, func(string) {})
+		r := runTool(t, 60*time.Second, "train", "-resume", run, "-epochs", "2", "-lr", "0.5")
+		r.check(t, "")
+		if !strings.Contains(r.stderr, "-resume ignores -lr 0.5") {
+			t.Errorf("no warning that -lr is ignored; stderr:\n%s", r.stderr)
+		}
+	})
 	t.Run("resume with a bogus level", func(t *testing.T) {
 		run := damaged(t, func(run string) {
 			replaceIn(t, filepath.Join(run, "config.json"), `"level": "char"`, `"level": "bogus"`)
