@@ -63,8 +63,10 @@ func Compare(ctx context.Context, cfg train.Config, model lstm.Config, cells []l
 	if dir == "" {
 		dir = filepath.Join("runs", "compare-"+time.Now().Format("20060102-150405"))
 	}
-	if _, err := os.Stat(filepath.Join(dir, CompareJSON)); err == nil {
-		return nil, train.UsageError{Err: fmt.Errorf("-out %s: it holds a comparison already", dir)}
+	for _, name := range []string{CompareJSON, ComparePNG} { // never overwrite a user's file
+		if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+			return nil, train.UsageError{Err: fmt.Errorf("-out %s: %s exists already (choose another -out, or move it)", dir, name)}
+		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("study: compare: %w", err)

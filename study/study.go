@@ -64,6 +64,9 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, train.UsageError{Err: err}
 	}
+	if _, warning := libtorch.CapThreads(cfg.Threads); warning != "" {
+		fmt.Fprintf(log, "warning: threads: %s\n", warning)
+	}
 	libtorch.SetThreads(cfg.Threads)
 	libtorch.TuneMalloc() // as the trainer
 	rep := &Report{Config: cfg, Libtorch: libtorch.Version, Created: time.Now().UTC()}

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -79,6 +80,9 @@ func classify(args []string) (Result, error) {
 	}
 	if cfg.Batch < 1 || cfg.Threads < 1 || cfg.Batches < 0 {
 		return Result{}, fmt.Errorf("-batch and -threads must be positive, -batches not negative")
+	}
+	if _, warning := libtorch.CapThreads(cfg.Threads); warning != "" {
+		fmt.Fprintf(os.Stderr, "warning: -threads: %s\n", warning)
 	}
 	libtorch.SetThreads(cfg.Threads)
 	start := time.Now()

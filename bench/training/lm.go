@@ -70,6 +70,9 @@ func languageModel(args []string) (Result, error) {
 	if cfg.Threads < 1 || cfg.Chars < 0 || cfg.Sample < 0 {
 		return Result{}, fmt.Errorf("-threads must be positive, -chars and -sample not negative")
 	}
+	if _, warning := libtorch.CapThreads(cfg.Threads); warning != "" {
+		fmt.Fprintf(os.Stderr, "warning: -threads: %s\n", warning)
+	}
 	libtorch.SetThreads(cfg.Threads)
 	start := time.Now()
 	ids, v, err := loadChars(cfg.Text, cfg.Chars)

@@ -31,8 +31,10 @@ func gradients(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if dir == "" {
 		dir = filepath.Join("runs", "gradients-"+time.Now().Format("20060102-150405"))
 	}
-	if _, err := os.Stat(filepath.Join(dir, study.GradientsJSON)); err == nil {
-		return fmt.Errorf("-out %s: it holds a study already", dir)
+	for _, name := range []string{study.GradientsJSON, study.GradientsPNG} { // never overwrite a user's file
+		if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+			return train.UsageError{Err: fmt.Errorf("-out %s: %s exists already (choose another -out, or move it)", dir, name)}
+		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("-out: %w", err)

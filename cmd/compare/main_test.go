@@ -2,7 +2,9 @@ package main
 
 import (
 	"io"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -43,6 +45,33 @@ func TestStudyArg(t *testing.T) {
 	} {
 		if got := studyArg(tc.args); got != tc.want {
 			t.Errorf("studyArg(%q) = %q, want %q", tc.args, got, tc.want)
+		}
+	}
+}
+
+// A user's compare.png or gradients.png in -out is never overwritten.
+func TestOutKeepsExistingFiles(t *testing.T) {
+	for _, tc := range []struct {
+		file string
+		args []string
+	}{
+		{"compare.png", []string{"-dry-run", "-cells", "gru"}},
+		{"gradients.png", []string{"-study", "gradients"}},
+	} {
+		out := t.TempDir()
+		path := filepath.Join(out, tc.file)
+		if err := os.WriteFile(path, []byte("mine"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var stderr strings.Builder
+		if code := run(append(tc.args, "-out", out), io.Discard, &stderr); code != 2 {
+			t.Errorf("compare %v with %s in -out: exit %d, want 2", tc.args, tc.file, code)
+		}
+		if !strings.Contains(stderr.String(), tc.file) {
+			t.Errorf("compare %v: error %q does not name %s", tc.args, stderr.String(), tc.file)
+		}
+		if b, _ := os.ReadFile(path); string(b) != "mine" {
+			t.Errorf("compare %v overwrote %s", tc.args, tc.file)
 		}
 	}
 }
