@@ -46,7 +46,7 @@ func (c Config) NumParams(head Head) (int64, error) {
 	if c.Chars > 0 {
 		CE, CH := int64(c.CharEmbed), int64(c.CharHidden)
 		n.add(term{"char_embed", CE}, term{"chars", int64(c.Chars)})
-		n.add(term{"", 2 * 4}, term{"char_hidden", CH}, term{"char_embed", CE}) // weight_ih, both directions
+		n.add(term{"", 2 * 4}, term{"char_hidden", CH}, term{"char_embed", CE})  // weight_ih, both directions
 		n.add(term{"", 2 * 4}, term{"char_hidden", CH}, term{"char_hidden", CH}) // weight_hh
 		n.add(term{"", 2 * 4 * 2}, term{"char_hidden", CH})                      // biases
 		input = n.plus(input, term{"", 2}, term{"char_hidden", CH})
@@ -72,7 +72,7 @@ func (c Config) NumParams(head Head) (int64, error) {
 		n.add(term{"", D}, term{"hidden", H}, term{"head", int64(c.Head)})
 		n.add(term{"head", int64(c.Head)}, term{"classes", out})
 		n.add(term{"head", int64(c.Head)}, term{"", 1}) // fc1's bias
-		n.add(term{"classes", out})                    // fc2's
+		n.add(term{"classes", out})                     // fc2's
 	case LMHead:
 		if !c.Tie {
 			n.add(term{"hidden", H}, term{"vocab", V})
