@@ -34,8 +34,7 @@ func (c *classifier) params() *lstm.Params { return c.model.Params }
 func (c *classifier) score(e rundir.Epoch) float64 { return e.ValidAcc }
 
 func (c *classifier) epochMetrics(epoch int, tr, va phase) rundir.Epoch {
-	return rundir.Epoch{Epoch: epoch, TrainLoss: tr.loss, TrainAcc: tr.acc, ValidLoss: va.loss, ValidAcc: va.acc,
-		Seconds: tr.seconds, TokensPerSec: float64(tr.tokens) / tr.seconds}
+	return epochOf(epoch, tr, va)
 }
 
 // trainEpoch runs one epoch of bucketed, shuffled batches; on ctx's end it
@@ -47,34 +46,24 @@ func (c *classifier) trainEpoch(ctx context.Context, epoch int) (phase, error) {
 	}
 	feed, stop := context.WithCancel(context.Background())
 	defer stop()
-	prog := report.NewProgress(c.out, "train", epoch, len(order), 10*time.Second)
-	defer prog.Finish()
-	var sum phase
-	var n, correct, seen int64
-	start := time.Now()
+	t := newTally(c.out, "train", epoch, len(order))
+	defer t.prog.Finish()
 	for b := range batches(feed, c.train, order, c.pad) {
 		if b.err != nil {
-			return sum, b.err
+			return phase{}, b.err
 		}
 		loss, ok, err := c.batch(b, true)
 		if err != nil {
-			return sum, err
+			return phase{}, err
 		}
-		if err := c.guard.check(loss, epoch, int(n)+1); err != nil {
-			return sum, err
+		if err := t.add(&c.guard, epoch, loss, ok, int64(b.B), b.tokens); err != nil { // accuracy over examples
+			return phase{}, err
 		}
-		n++
-		sum.loss += loss
-		correct, seen, sum.tokens = correct+ok, seen+int64(b.B), sum.tokens+b.tokens
-		prog.Update(int(n), sum.loss/float64(n), float64(correct)/float64(seen), sum.tokens)
 		if ctx.Err() != nil {
 			break
 		}
 	}
-	sum.loss /= float64(max(n, 1))
-	sum.acc = float64(correct) / float64(max(seen, 1))
-	sum.seconds = time.Since(start).Seconds()
-	return sum, nil
+	return t.phase(), nil
 }
 
 // evaluate measures loss and accuracy on "valid" or "test", batches sorted

@@ -152,26 +152,10 @@ func loadCheckpoint(run *rundir.Folder, t task, opt *optim.Optimizer, st *rundir
 
 // testBest evaluates model.pt on the test split and records the result.
 func testBest(run *rundir.Folder, c *classifier, st *rundir.State, out io.Writer) error {
-	if st.BestEpoch == 0 {
-		fmt.Fprintln(out, "test: skipped, no epoch finished")
-		return nil
-	}
-	best := rundir.File{Name: rundir.BestFile}
-	if st.BestWeights != nil {
-		best.SHA256 = st.BestWeights.SHA256
-	}
-	path, err := run.Verify(best)
-	if err != nil {
+	te, ok, err := testPhase(run, c.model.Params, st, out, c.evaluate)
+	if !ok || err != nil {
 		return err
 	}
-	if err := c.model.Params.Load(path); err != nil {
-		return err
-	}
-	te, err := c.evaluate("test", st.BestEpoch)
-	if err != nil {
-		return err
-	}
-	st.TestLoss, st.TestAcc = te.loss, te.acc
 	fmt.Fprintf(out, "test: loss %.4f, accuracy %.2f%% (%d examples, best epoch %d, %s)\n",
 		te.loss, 100*te.acc, te.examples, st.BestEpoch, run.Path(rundir.BestFile))
 	return run.WriteJSON(rundir.StateFile, st)

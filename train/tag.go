@@ -118,10 +118,7 @@ func (c *tagger) score(e rundir.Epoch) float64 {
 	return e.ValidAcc
 }
 
-func (c *tagger) epochMetrics(epoch int, tr, va phase) rundir.Epoch {
-	return rundir.Epoch{Epoch: epoch, TrainLoss: tr.loss, TrainAcc: tr.acc, ValidLoss: va.loss, ValidAcc: va.acc,
-		Seconds: tr.seconds, TokensPerSec: float64(tr.tokens) / tr.seconds}
-}
+func (c *tagger) epochMetrics(epoch int, tr, va phase) rundir.Epoch { return epochOf(epoch, tr, va) }
 
 func (c *tagger) trainEpoch(ctx context.Context, epoch int) (phase, error) {
 	order := c.sampler.Epoch(epoch - 1)
@@ -131,31 +128,21 @@ func (c *tagger) trainEpoch(ctx context.Context, epoch int) (phase, error) {
 	c.step.Opt.SetLR(epochLR(c.cfg.LR, c.cfg.LRFinal, epoch, c.cfg.Epochs))
 	feed, stop := context.WithCancel(context.Background())
 	defer stop()
-	prog := report.NewProgress(c.out, "train", epoch, len(order), 10*time.Second)
-	defer prog.Finish()
-	var sum phase
-	var n, correct int64
-	start := time.Now()
+	t := newTally(c.out, "train", epoch, len(order))
+	defer t.prog.Finish()
 	for b := range tagBatches(feed, c.train, order, c.spell) {
 		loss, ok, _, err := c.batch(b, true)
 		if err != nil {
-			return sum, err
+			return phase{}, err
 		}
-		if err := c.guard.check(loss, epoch, int(n)+1); err != nil {
-			return sum, err
+		if err := t.add(&c.guard, epoch, loss, ok, b.tokens, b.tokens); err != nil { // accuracy over tokens
+			return phase{}, err
 		}
-		n++
-		sum.loss += loss
-		correct, sum.tokens = correct+ok, sum.tokens+b.tokens
-		prog.Update(int(n), sum.loss/float64(n), float64(correct)/float64(sum.tokens), sum.tokens)
 		if ctx.Err() != nil {
 			break
 		}
 	}
-	sum.loss /= float64(max(n, 1))
-	sum.acc = float64(correct) / float64(max(sum.tokens, 1))
-	sum.seconds = time.Since(start).Seconds()
-	return sum, nil
+	return t.phase(), nil
 }
 
 // evaluate measures loss (per token), token accuracy, and per-tag and

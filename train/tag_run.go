@@ -235,26 +235,10 @@ func sumInts(xs []int) (n int) {
 // testTagger evaluates model.pt on the test split, prints and saves the
 // per-tag table and conlleval's summary (test.txt), and records the result.
 func testTagger(run *rundir.Folder, c *tagger, st *rundir.State, out io.Writer) error {
-	if st.BestEpoch == 0 {
-		fmt.Fprintln(out, "test: skipped, no epoch finished")
-		return nil
-	}
-	best := rundir.File{Name: rundir.BestFile}
-	if st.BestWeights != nil {
-		best.SHA256 = st.BestWeights.SHA256
-	}
-	path, err := run.Verify(best)
-	if err != nil {
+	te, ok, err := testPhase(run, c.model.Params, st, out, c.evaluate)
+	if !ok || err != nil {
 		return err
 	}
-	if err := c.model.Params.Load(path); err != nil {
-		return err
-	}
-	te, err := c.evaluate("test", st.BestEpoch)
-	if err != nil {
-		return err
-	}
-	st.TestLoss, st.TestAcc = te.loss, te.acc
 	var b strings.Builder
 	fmt.Fprintf(&b, "test: loss %.4f, token accuracy %.2f%% (%d sentences, %d tokens, best epoch %d, %s)\n\n",
 		te.loss, 100*te.acc, te.examples, te.tokens, st.BestEpoch, run.Path(rundir.BestFile))
