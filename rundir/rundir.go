@@ -210,6 +210,14 @@ func (r *Folder) WriteJSON(name string, v any) error {
 	return nil
 }
 
+// WriteFile writes data to a file of the run, atomically.
+func (r *Folder) WriteFile(name string, data []byte) error {
+	if err := atomic.WriteFile(r.Path(name), data); err != nil {
+		return fmt.Errorf("rundir: %w", err)
+	}
+	return nil
+}
+
 // ReadJSON reads a JSON file of the run into v, rejecting unknown fields.
 func (r *Folder) ReadJSON(name string, v any) error {
 	b, err := os.ReadFile(r.Path(name))

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/torchrnn/torchrnn/internal/atomic"
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/torch"
@@ -144,7 +143,7 @@ func importInto(c config, stdout io.Writer) (err error) {
 			return err
 		}
 		dst := out.Path(name)
-		if err := atomic.WriteFile(dst, b); err != nil {
+		if err := out.WriteFile(name, b); err != nil {
 			return err
 		}
 		written = append(written, dst)
