@@ -40,30 +40,15 @@ func (c *classifier) epochMetrics(epoch int, tr, va phase) rundir.Epoch {
 // trainEpoch runs one epoch of bucketed, shuffled batches; on ctx's end it
 // finishes the batch at hand and returns what it measured so far.
 func (c *classifier) trainEpoch(ctx context.Context, epoch int) (phase, error) {
-	order := c.sampler.Epoch(epoch - 1)
-	if c.cfg.DryRun {
-		order = order[:1]
-	}
-	feed, stop := context.WithCancel(context.Background())
-	defer stop()
-	t := newTally(c.out, "train", epoch, len(order))
-	defer t.prog.Finish()
-	for b := range batches(feed, c.train, order, c.pad) {
-		if b.err != nil {
-			return phase{}, b.err
-		}
-		loss, ok, err := c.batch(b, true)
-		if err != nil {
-			return phase{}, err
-		}
-		if err := t.add(&c.guard, epoch, loss, ok, int64(b.B), b.tokens); err != nil { // accuracy over examples
-			return phase{}, err
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	return t.phase(), nil
+	feed := func(f context.Context, order [][]int) <-chan batch { return batches(f, c.train, order, c.pad) }
+	return trainPass(ctx, c.out, epoch, c.sampler.Epoch(epoch-1), c.cfg.DryRun, &c.guard, feed,
+		func(b batch) (loss float64, right, counted, tokens int64, err error) {
+			if b.err != nil {
+				return 0, 0, 0, 0, b.err
+			}
+			loss, right, err = c.batch(b, true)
+			return loss, right, int64(b.B), b.tokens, err // accuracy over examples
+		})
 }
 
 // evaluate measures loss and accuracy on "valid" or "test", batches sorted

@@ -121,28 +121,13 @@ func (c *tagger) score(e rundir.Epoch) float64 {
 func (c *tagger) epochMetrics(epoch int, tr, va phase) rundir.Epoch { return epochOf(epoch, tr, va) }
 
 func (c *tagger) trainEpoch(ctx context.Context, epoch int) (phase, error) {
-	order := c.sampler.Epoch(epoch - 1)
-	if c.cfg.DryRun {
-		order = order[:1]
-	}
 	c.step.Opt.SetLR(epochLR(c.cfg.LR, c.cfg.LRFinal, epoch, c.cfg.Epochs))
-	feed, stop := context.WithCancel(context.Background())
-	defer stop()
-	t := newTally(c.out, "train", epoch, len(order))
-	defer t.prog.Finish()
-	for b := range tagBatches(feed, c.train, order, c.spell) {
-		loss, ok, _, err := c.batch(b, true)
-		if err != nil {
-			return phase{}, err
-		}
-		if err := t.add(&c.guard, epoch, loss, ok, b.tokens, b.tokens); err != nil { // accuracy over tokens
-			return phase{}, err
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	return t.phase(), nil
+	feed := func(f context.Context, order [][]int) <-chan tagBatch { return tagBatches(f, c.train, order, c.spell) }
+	return trainPass(ctx, c.out, epoch, c.sampler.Epoch(epoch-1), c.cfg.DryRun, &c.guard, feed,
+		func(b tagBatch) (loss float64, right, counted, tokens int64, err error) {
+			loss, right, _, err = c.batch(b, true)
+			return loss, right, b.tokens, b.tokens, err // accuracy over tokens
+		})
 }
 
 // evaluate measures loss (per token), token accuracy, and per-tag and

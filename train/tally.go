@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"time"
@@ -20,6 +21,35 @@ type tally struct {
 	loss           float64
 	right, counted int64
 	tokens         int64
+}
+
+// trainPass runs one training epoch over the batches feed makes from order
+// (only the first on a dry run): step trains on each and says what it
+// measured, g checks its loss, the totals are tallied. On ctx's end it
+// finishes the batch at hand and returns what it measured so far.
+func trainPass[B any](ctx context.Context, out io.Writer, epoch int, order [][]int, dryRun bool, g *guard,
+	feed func(context.Context, [][]int) <-chan B,
+	step func(B) (loss float64, right, counted, tokens int64, err error)) (phase, error) {
+	if dryRun {
+		order = order[:min(1, len(order))]
+	}
+	f, stop := context.WithCancel(context.Background())
+	defer stop() // ends the feed when the pass returns early
+	t := newTally(out, "train", epoch, len(order))
+	defer t.prog.Finish()
+	for b := range feed(f, order) {
+		loss, right, counted, tokens, err := step(b)
+		if err != nil {
+			return phase{}, err
+		}
+		if err := t.add(g, epoch, loss, right, counted, tokens); err != nil {
+			return phase{}, err
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return t.phase(), nil
 }
 
 // newTally starts a pass of batches; the caller defers t.prog.Finish().
