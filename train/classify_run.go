@@ -11,7 +11,6 @@ import (
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/optim"
 	"github.com/torchrnn/torchrnn/rundir"
-	"github.com/torchrnn/torchrnn/seq"
 	"github.com/torchrnn/torchrnn/vocab"
 )
 
@@ -63,7 +62,7 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hardwa
 	if c.step, err = newStepper(c.model.Params, cfg); err != nil {
 		return UsageError{err}
 	}
-	if c.sampler, err = seq.NewSampler(c.train.lengths, seq.Options{Batch: cfg.Batch, Seed: uint64(cfg.Seed), Shuffle: true, Bucket: cfg.Bucket}); err != nil {
+	if c.sampler, err = trainSampler(c.train.lengths, cfg); err != nil {
 		return UsageError{err}
 	}
 	run, st, err := openRun(cfg, c, c.step.Opt, c.model.Config, v, data.labels, prev)

@@ -15,7 +15,6 @@ import (
 	"github.com/torchrnn/torchrnn/conll"
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/rundir"
-	"github.com/torchrnn/torchrnn/seq"
 	"github.com/torchrnn/torchrnn/vocab"
 )
 
@@ -159,7 +158,7 @@ func runTagger(ctx context.Context, cfg Config, model lstm.Config, hw hardware, 
 	if c.step, err = newStepper(c.model.Params, cfg); err != nil {
 		return UsageError{err}
 	}
-	if c.sampler, err = seq.NewSampler(c.train.lengths, seq.Options{Batch: cfg.Batch, Seed: uint64(cfg.Seed), Shuffle: true, Bucket: cfg.Bucket}); err != nil {
+	if c.sampler, err = trainSampler(c.train.lengths, cfg); err != nil {
 		return UsageError{err}
 	}
 	run, st, err := openRun(cfg, c, c.step.Opt, c.model.Config, v, tags, prev)

@@ -9,6 +9,7 @@ import (
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/report"
 	"github.com/torchrnn/torchrnn/rundir"
+	"github.com/torchrnn/torchrnn/seq"
 )
 
 // tally sums the batches of one training pass and shows them on a progress
@@ -50,6 +51,12 @@ func trainPass[B any](ctx context.Context, out io.Writer, epoch int, order [][]i
 		}
 	}
 	return t.phase(), nil
+}
+
+// trainSampler batches the training examples of the given lengths: shuffled
+// every epoch, bucketed by length when cfg.Bucket.
+func trainSampler(lengths []int, cfg Config) (*seq.Sampler, error) {
+	return seq.NewSampler(lengths, seq.Options{Batch: cfg.Batch, Seed: uint64(cfg.Seed), Shuffle: true, Bucket: cfg.Bucket})
 }
 
 // newTally starts a pass of batches; the caller defers t.prog.Finish().
