@@ -21,6 +21,8 @@ import torch
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
+from gen_fixtures import make_rnn  # the same module per cell as the fixtures
+
 DTYPES = {"F32": torch.float32, "F64": torch.float64, "F16": torch.float16, "BF16": torch.bfloat16,
           "I64": torch.int64, "I32": torch.int32}
 
@@ -38,15 +40,6 @@ def load_file(path):
         t = torch.frombuffer(bytearray(body[lo:hi]), dtype=DTYPES[info["dtype"]])
         out[name] = t.reshape(info["shape"]).clone()
     return out, meta
-
-
-def make_rnn(cell, input_size, hidden, layers, bi):
-    kw = dict(num_layers=layers, batch_first=True, bidirectional=bi)
-    if cell == "lstm":
-        return nn.LSTM(input_size, hidden, **kw)
-    if cell == "gru":
-        return nn.GRU(input_size, hidden, **kw)
-    return nn.RNN(input_size, hidden, nonlinearity=cell[len("rnn_"):], **kw)
 
 
 class Classifier(nn.Module):
