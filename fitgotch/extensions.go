@@ -6,10 +6,14 @@ import (
 	"os"
 )
 
-// extensions are C functions torchrnn adds to libtch's torch_api.cpp, in the
-// file's own style so that fitting can stub them like any generated op when
-// a libtorch lacks what they call.
-const extensions = `
+// extensionParts are the C functions torchrnn adds to libtch's torch_api.cpp,
+// in the file's own style so that fitting can stub them like any generated op
+// when a libtorch lacks what they call. Each concern keeps its functions in a
+// file of its own (extensions_*.go) and lists them here.
+var extensionParts = []string{coreExtensions}
+
+// coreExtensions: cuDNN TF32 and serialization into memory.
+const coreExtensions = `
 // torchrnn extensions (added by internal/fitgotch).
 extern "C" int torchrnn_set_cudnn_tf32(int on);
 int torchrnn_set_cudnn_tf32(int on) {
@@ -50,5 +54,8 @@ func appendExtensions(api string) error {
 	if bytes.Contains(data, []byte("torchrnn extensions")) {
 		return nil
 	}
-	return writeAtomic(api, append(data, extensions...))
+	for _, part := range extensionParts {
+		data = append(data, part...)
+	}
+	return writeAtomic(api, data)
 }

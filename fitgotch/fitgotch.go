@@ -119,7 +119,9 @@ func Fingerprint(lt Libtorch) string {
 	fmt.Fprintf(h, "revision %d\n", Revision)
 	io.WriteString(h, cgoFlags(lt.Include, lt.Lib, lt.ABI, lt.CUDA).libGo())
 	io.WriteString(h, accessorsGo(lt.Version, lt.CUDA))
-	io.WriteString(h, extensions)
+	for _, part := range extensionParts {
+		io.WriteString(h, part)
+	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
