@@ -30,8 +30,13 @@ LAST=$(printf 'weights-%06d.pt' "$EPOCHS")
 OPTIM=$(printf 'optim-%06d.pt' "$EPOCHS")
 
 start=$SECONDS
+t0=$(date +%s%N)
 "$WORK/train" "${ARGS[@]}" -out "$WORK/ref" >"$WORK/ref.log" 2>&1 || fail "the straight run: $(tail -3 "$WORK/ref.log")"
-echo "straight run: $((SECONDS - start))s"
+# One epoch's time in milliseconds: signals fall at a random point of an
+# epoch, after the launch's first checkpoint, so that a fast machine cannot
+# finish the run before the signal (fixed sleeps did, in CI).
+EPOCH_MS=$((($(date +%s%N) - t0) / 1000000 / EPOCHS))
+echo "straight run: $((SECONDS - start))s (${EPOCH_MS} ms an epoch)"
 
 # same CASE DIR: DIR's finished run equals the straight one.
 same() {
@@ -64,6 +69,22 @@ finished() {
     2) grep -q "all $EPOCHS epochs are done" "$1.log" && return 0 ;;
   esac
   fail "$1: exit $2: $(tail -3 "$1.log")"
+}
+
+# in_epoch DIR: waits for the first new weights file of the run in the
+# background (or its end), then a random 10-80% of an epoch.
+in_epoch() {
+  local dir=$1 before f
+  before="|$(printf '%s|' "$dir"/weights-*.pt)"
+  while kill -0 "$pid" 2>/dev/null; do
+    for f in "$dir"/weights-*.pt; do
+      if [[ $before != *"|$f|"* ]]; then
+        sleep "$(awk -v ms="$EPOCH_MS" -v r="$RANDOM" 'BEGIN { printf "%.3f", ms * (0.1 + 0.7 * r / 32768) / 1000 }')"
+        return 0
+      fi
+    done
+    sleep 0.01
+  done
 }
 
 # wait_temp DIR N: busy-waits until N temporary files of atomic writes (or
@@ -136,7 +157,7 @@ start=$SECONDS
 dir=$WORK/sigint
 for sig in INT INT INT TERM; do
   launch "$dir"
-  sleep "$((RANDOM % 3 + 1)).$((RANDOM % 10))"
+  in_epoch "$dir"
   kill -s "$sig" "$pid" 2>/dev/null || true
   rc=0
   wait "$pid" || rc=$?
@@ -159,7 +180,7 @@ echo "Ctrl-C/SIGTERM: resumed runs equal the straight run byte for byte ($((SECO
 echo "== a second Ctrl-C exits at once"
 dir=$WORK/twice
 launch "$dir"
-sleep 2
+in_epoch "$dir"
 kill -s INT "$pid"
 kill -s INT "$pid"
 rc=0
