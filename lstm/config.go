@@ -18,7 +18,7 @@ type Config struct {
 	PadID         int64   `json:"pad_id"`        // id of the padding token: its embedding is zero and gets no gradient
 
 	// Classifier head.
-	Pooling Pooling `json:"pooling"` // how the sequence becomes one vector: last, mean or max
+	Pooling Pooling `json:"pooling"` // how the sequence becomes one vector: last, mean, max or attention
 	Head    int     `json:"head"`    // size of the head's hidden layer (fc1)
 	Classes int     `json:"classes"` // number of classes; 2 gives one logit (BCE), more give one each (CE)
 
@@ -30,6 +30,12 @@ type Config struct {
 	CharEmbed  int  `json:"char_embed,omitempty"`  // character embedding size
 	CharHidden int  `json:"char_hidden,omitempty"` // hidden size per direction of the character BiLSTM
 	CRF        bool `json:"crf,omitempty"`         // a CRF output layer: sentence-level loss, Viterbi decoding
+
+	// Encoder-decoder (NewSeq2Seq): Vocab is the source vocabulary; Hidden
+	// is the decoder's size and the encoder's two directions together.
+	TargetVocab int       `json:"target_vocab,omitempty"` // target vocabulary size, padding included
+	Attention   Attention `json:"attention,omitempty"`    // additive, general or dot; "": additive
+	InputFeed   bool      `json:"input_feed,omitempty"`   // feed each step's attentional vector into the next step
 }
 
 // DefaultConfig returns the defaults that zero fields take.
@@ -84,7 +90,7 @@ func (c Config) Validate() error {
 	case c.PadID < 0 || c.PadID >= int64(c.Vocab):
 		return fieldErr("pad_id", "lstm: padding id %d outside the vocabulary of %d", c.PadID, c.Vocab)
 	case !c.Pooling.valid():
-		return fieldErr("pooling", "lstm: pooling %q: want last, mean or max", c.Pooling)
+		return fieldErr("pooling", "lstm: pooling %q: want %s", c.Pooling, poolingNames())
 	case c.Head < 1:
 		return fieldErr("head", "lstm: head size %d: must be at least 1", c.Head)
 	case c.Classes < 2:
@@ -95,10 +101,20 @@ func (c Config) Validate() error {
 		return fieldErr("char_embed", "lstm: character embedding size %d: must be at least 1", c.CharEmbed)
 	case c.Chars > 0 && c.CharHidden < 1:
 		return fieldErr("char_hidden", "lstm: character hidden size %d: must be at least 1", c.CharHidden)
+	case c.TargetVocab == 1 || c.TargetVocab < 0:
+		return fieldErr("target_vocab", "lstm: target vocabulary size %d: need 0 (no decoder) or at least 2", c.TargetVocab)
+	case c.Attention != "" && !c.Attention.valid():
+		return fieldErr("attention", "lstm: attention %q: want additive, general or dot", c.Attention)
+	case c.TargetVocab > 0 && c.Hidden%2 != 0:
+		return fieldErr("hidden", "lstm: hidden size %d of an encoder-decoder must be even (half per encoder direction)", c.Hidden)
 	case c.Tie && c.Embed != c.Hidden:
 		return fieldErr("tie", "lstm: a tied decoder needs the embedding size (%d) equal to the hidden size (%d)", c.Embed, c.Hidden)
 	}
-	for _, head := range []Head{ClassifierHead, LMHead, TaggerHead} {
+	heads := []Head{ClassifierHead, LMHead, TaggerHead}
+	if c.TargetVocab > 0 {
+		heads = append(heads, Seq2SeqHead)
+	}
+	for _, head := range heads {
 		if _, err := c.NumParams(head); err != nil {
 			return err
 		}
@@ -127,9 +143,9 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	})
 	fs.BoolVar(&c.Bidirectional, "bidirectional", c.Bidirectional, "run each layer in both directions")
 	fs.Float64Var(&c.Dropout, "dropout", c.Dropout, "dropout probability between layers and before the head, in [0, 1)")
-	fs.Func("pooling", fmt.Sprintf("classifier pooling over time: last, mean or max (default %s)", c.Pooling), func(s string) error {
+	fs.Func("pooling", fmt.Sprintf("classifier pooling over time: %s (default %s)", poolingNames(), c.Pooling), func(s string) error {
 		if !Pooling(s).valid() {
-			return fmt.Errorf("want last, mean or max")
+			return fmt.Errorf("want %s", poolingNames())
 		}
 		c.Pooling = Pooling(s)
 		return nil
@@ -139,4 +155,10 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.CharEmbed, "char-embed", c.CharEmbed, "tagger: character embedding size; 0: the default")
 	fs.IntVar(&c.CharHidden, "char-hidden", c.CharHidden, "tagger: hidden size per direction of the character BiLSTM; 0: the default")
 	fs.BoolVar(&c.CRF, "crf", c.CRF, "tagger: a CRF output layer (for BIO-style tags)")
+	fs.Func("attention", fmt.Sprintf("seq2seq: attention additive (Bahdanau), general or dot (Luong) (default %s)", cmp.Or(c.Attention, Additive)), func(s string) error {
+		a, err := ParseAttention(s)
+		c.Attention = cmp.Or(a, c.Attention)
+		return err
+	})
+	fs.BoolVar(&c.InputFeed, "input-feed", c.InputFeed, "seq2seq: feed each step's attentional vector into the next decoder step (Luong; slower: one step at a time)")
 }

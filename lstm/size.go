@@ -28,6 +28,7 @@ const (
 	ClassifierHead Head = iota // fc1 and fc2 (NewClassifier)
 	LMHead                     // the decoder over the vocabulary (NewLM)
 	TaggerHead                 // the output layer per token, and the CRF (NewTagger)
+	Seq2SeqHead                // the decoder, attention and output layer (NewSeq2Seq)
 )
 
 // NumParams returns the number of parameters (float32 numbers) of the
@@ -38,6 +39,9 @@ func (c Config) NumParams(head Head) (int64, error) {
 	spec, err := c.Cell.spec()
 	if err != nil {
 		return 0, err
+	}
+	if head == Seq2SeqHead {
+		return c.seq2seqParams(spec)
 	}
 	var n sizeSum
 	D, H, E, V := c.directions(), int64(c.Hidden), int64(c.Embed), int64(c.Vocab)
@@ -73,6 +77,9 @@ func (c Config) NumParams(head Head) (int64, error) {
 		n.add(term{"head", int64(c.Head)}, term{"classes", out})
 		n.add(term{"head", int64(c.Head)}, term{"", 1}) // fc1's bias
 		n.add(term{"classes", out})                     // fc2's
+		if k := c.Pooling.kind(); k != nil && k.count != nil {
+			k.count(&n, D, H) // the pooling's own parameters
+		}
 	case LMHead:
 		if !c.Tie {
 			n.add(term{"hidden", H}, term{"vocab", V})
@@ -128,4 +135,43 @@ func (s *sizeSum) plus(base int64, terms ...term) int64 {
 		return base
 	}
 	return base + int64(p)
+}
+
+// seq2seqParams counts NewSeq2Seq's parameters: embeddings, the
+// bidirectional encoder of Hidden/2 per direction, bridge(s), decoder,
+// attention, combine and output layers.
+func (c Config) seq2seqParams(spec *cellSpec) (int64, error) {
+	var n sizeSum
+	H, E, L, G := int64(c.Hidden), int64(c.Embed), int64(c.Layers), spec.gates
+	Hd, TV := H/2, int64(c.TargetVocab)
+	n.add(term{"embed", E}, term{"vocab", int64(c.Vocab)})
+	n.add(term{"embed", E}, term{"target_vocab", TV})
+	rnn := func(in, hidden, dirs int64, layers int64) { // weights and biases of a stack
+		n.add(term{"", dirs * G}, term{"hidden", hidden}, term{"", in + hidden + 2})
+		n.add(term{"layers", layers - 1}, term{"", dirs * G}, term{"hidden", hidden}, term{"", dirs*hidden + hidden + 2})
+	}
+	rnn(E, Hd, 2, L)
+	bridges := int64(1)
+	if spec.hasC {
+		bridges = 2
+	}
+	n.add(term{"", bridges}, term{"hidden", H}, term{"", H + 1})
+	in := E
+	if c.InputFeed {
+		in += H
+	}
+	rnn(in, H, 1, L)
+	switch c.Attention {
+	case "", Additive:
+		n.add(term{"", 2}, term{"hidden", H}, term{"", H + 1})
+		n.add(term{"hidden", H})
+	case General:
+		n.add(term{"hidden", H}, term{"", H + 1})
+	}
+	n.add(term{"hidden", H}, term{"", 2*H + 1}) // combine
+	if !c.Tie {
+		n.add(term{"hidden", H}, term{"target_vocab", TV})
+	}
+	n.add(term{"target_vocab", TV})
+	return n.total, n.err
 }
