@@ -43,8 +43,15 @@ func PlotCurves(path string, epochs []rundir.Epoch, title string) error {
 	return SavePNG(path, title, plotWidthPx, plotHeightPx, []Panel{loss, rightPanel(epochs)})
 }
 
-// rightPanel is accuracy in % for a classifier, else validation perplexity.
+// rightPanel is validation BLEU for a translator, accuracy in % for a
+// classifier, else validation perplexity.
 func rightPanel(epochs []rundir.Epoch) Panel {
+	for _, e := range epochs {
+		if e.ValidBLEU > 0 {
+			return epochPanel("BLEU", "BLEU (greedy)", epochs, BottomRight,
+				pick("valid", validColor, epochs, func(e rundir.Epoch) float64 { return e.ValidBLEU }))
+		}
+	}
 	hasAcc := anyTrainAcc(epochs)
 	for _, e := range epochs {
 		hasAcc = hasAcc || e.ValidAcc > 0

@@ -184,6 +184,9 @@ func EpochLine(e rundir.Epoch) string {
 	if e.ValidBPC > 0 {
 		s += fmt.Sprintf(" bpc %s", fixed(e.ValidBPC, 5, 3))
 	}
+	if e.ValidBLEU > 0 {
+		s += fmt.Sprintf(" bleu %s", fixed(e.ValidBLEU, 5, 2))
+	}
 	s += fmt.Sprintf("  time %s  %s tok/s", clock(time.Duration(e.Seconds*float64(time.Second))),
 		thousands(e.TokensPerSec, 9))
 	if e.LR > 0 {

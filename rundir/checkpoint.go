@@ -219,7 +219,7 @@ func isCheckpoint(name string) bool {
 }
 
 // runFiles are the files a run folder may hold besides its checkpoints.
-var runFiles = []string{ConfigFile, VocabFile, MetricsFile, TimesFile, CurvesFile, BestFile, LastFile, OptimFile, StateFile, InterruptedFile}
+var runFiles = []string{ConfigFile, VocabFile, TargetVocabFile, MetricsFile, TimesFile, CurvesFile, BestFile, LastFile, OptimFile, StateFile, InterruptedFile}
 
 // unstarted reports whether dir holds only what a run killed before its
 // first checkpoint leaves: run files with no finished epoch in state.json.

@@ -108,6 +108,7 @@ type State struct {
 	Done      bool    `json:"done"`       // training finished (epochs or patience)
 	TestLoss  float64 `json:"test_loss,omitempty"`
 	TestAcc   float64 `json:"test_acc,omitempty"`
+	TestBLEU  float64 `json:"test_bleu,omitempty"` // seq2seq: corpus BLEU of the test split (0..100)
 	// The checkpoint's files (nil before the first epoch, and in folders
 	// older folders, which have last.pt and optim.pt).
 	Weights     *File `json:"weights,omitempty"`      // after epoch Epoch
@@ -137,9 +138,10 @@ type Epoch struct {
 	TrainLoss float64 `json:"train_loss"`
 	TrainAcc  float64 `json:"train_acc,omitempty"` // classifier only (0..1)
 	ValidLoss float64 `json:"valid_loss"`
-	ValidAcc  float64 `json:"valid_acc,omitempty"` // classifier only (0..1)
-	ValidPPL  float64 `json:"valid_ppl,omitempty"` // language model only
-	ValidBPC  float64 `json:"valid_bpc,omitempty"` // language model, char level
+	ValidAcc  float64 `json:"valid_acc,omitempty"`  // classifier only (0..1)
+	ValidPPL  float64 `json:"valid_ppl,omitempty"`  // language model only
+	ValidBPC  float64 `json:"valid_bpc,omitempty"`  // language model, char level
+	ValidBLEU float64 `json:"valid_bleu,omitempty"` // seq2seq: corpus BLEU, greedy (0..100)
 	LR        float64 `json:"lr"`
 	// Wall-clock measures go to times.jsonl, so that metrics.jsonl is the
 	// same for the same training however often it was interrupted.

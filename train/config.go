@@ -46,8 +46,9 @@ type Config struct {
 	DryRun      bool    `json:"dry_run"`      // one batch per phase
 	Patience    int     `json:"patience"`     // stop after this many epochs without a better validation score; 0: never
 
-	tagSettings   // -task tag: files, format, tag column, character features (tag_config.go)
-	embedSettings // pretrained word vectors (embeddings.go)
+	tagSettings     // -task tag: files, format, tag column, character features (tag_config.go)
+	embedSettings   // pretrained word vectors (embeddings.go)
+	seq2seqSettings // -task seq2seq: parallel files, teacher forcing, beam search (seq2seq_config.go)
 }
 
 // DefaultConfig returns the defaults for task ("classify" or "lm").
@@ -61,12 +62,15 @@ func DefaultConfig(task string) Config {
 	if task == "tag" {
 		c.tagDefaults()
 	}
+	if task == "seq2seq" {
+		c.seq2seqDefaults()
+	}
 	return c
 }
 
 // RegisterFlags binds c's fields to flags of fs, with c's values as defaults.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
-	fs.StringVar(&c.Task, "task", c.Task, "what to train: classify (sentiment), lm (language model) or tag (sequence labelling)")
+	fs.StringVar(&c.Task, "task", c.Task, "what to train: classify (sentiment), lm (language model), tag (sequence labelling) or seq2seq (translation)")
 	fs.StringVar(&c.Data, "data", c.Data, "classify: an aclImdb folder, aclImdb_v1.tar.gz/.tar.xz, a CSV (review,sentiment) or a TSV (text<TAB>label); empty: the built-in IMDB sample")
 	fs.BoolVar(&c.Download, "download", c.Download, "classify: download the full IMDB (84 MB) into -data (default ./data) first")
 	fs.StringVar(&c.Tokenizer, "tokenizer", c.Tokenizer, "classify: imdb (the seed notebook's), whitespace or chars")
@@ -94,6 +98,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.Patience, "patience", c.Patience, "stop after this many epochs without a better validation score; 0: never")
 	c.registerTagFlags(fs)
 	c.registerEmbedFlags(fs)
+	c.registerSeq2SeqFlags(fs)
 }
 
 // Validate reports the first setting out of range, naming its flag.
@@ -102,8 +107,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("-%s %v: %s", flag, v, want)
 	}
 	switch {
-	case c.Task != "classify" && c.Task != "lm" && c.Task != "tag":
-		return bad("task", c.Task, "want classify, lm or tag")
+	case c.Task != "classify" && c.Task != "lm" && c.Task != "tag" && c.Task != "seq2seq":
+		return bad("task", c.Task, "want classify, lm, tag or seq2seq")
+	case c.Task == "seq2seq" && c.validateSeq2Seq() != nil:
+		return c.validateSeq2Seq()
 	case c.Task == "tag" && c.validateTag() != nil:
 		return c.validateTag()
 	case c.validateEmbed() != nil:
@@ -151,8 +158,8 @@ func (c Config) Validate() error {
 // absPaths makes c's data paths absolute, so that config.json names the
 // same files from any working directory (-resume).
 func (c *Config) absPaths() error {
-	for _, p := range []*string{&c.Data, &c.Text, &c.TrainFile, &c.DevFile, &c.TestFile} {
-		if *p == "" {
+	for _, p := range []*string{&c.Data, &c.Text, &c.TrainFile, &c.DevFile, &c.TestFile, &c.Src, &c.Tgt} {
+		if *p == "" || strings.HasPrefix(*p, "toy:") {
 			continue
 		}
 		abs, err := filepath.Abs(*p)

@@ -36,6 +36,9 @@ func DefaultModel(task string) lstm.Config {
 	if task == "tag" {
 		return tagModel(m)
 	}
+	if task == "seq2seq" {
+		return seq2seqModel(m)
+	}
 	m.Bidirectional, m.Hidden, m.Pooling, m.Dropout = true, 96, lstm.Max, 0.3
 	return m
 }
@@ -147,6 +150,9 @@ func runTask(ctx context.Context, cfg Config, model lstm.Config, prev *resumed, 
 	}
 	if cfg.Task == "tag" {
 		return runTagger(ctx, cfg, model, hw, prev, out)
+	}
+	if cfg.Task == "seq2seq" {
+		return runSeq2Seq(ctx, cfg, model, hw, prev, out)
 	}
 	return runClassifier(ctx, cfg, model, hw, prev, out)
 }
