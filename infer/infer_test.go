@@ -22,9 +22,15 @@ var texts = []string{"a good film", "a bad , bad film", "good", "film film film 
 // as model.pt, its vocabulary and config.json with the text settings.
 func writeRun(t *testing.T, dir string, text rundir.Text) *lstm.Classifier {
 	t.Helper()
+	return writePooledRun(t, dir, text, lstm.Last)
+}
+
+// writePooledRun is writeRun with the model's pooling.
+func writePooledRun(t *testing.T, dir string, text rundir.Text, pooling lstm.Pooling) *lstm.Classifier {
+	t.Helper()
 	v := vocab.New(vocab.CountTexts(texts, vocab.Whitespace).Counter, vocab.Options{})
 	libtorch.Seed(7)
-	m, err := lstm.NewClassifier(lstm.Config{Vocab: v.Len(), Embed: 6, Hidden: 5, Head: 4, Classes: 3}, gotch.CPU)
+	m, err := lstm.NewClassifier(lstm.Config{Vocab: v.Len(), Embed: 6, Hidden: 5, Head: 4, Classes: 3, Pooling: pooling}, gotch.CPU)
 	if err != nil {
 		t.Fatal(err)
 	}

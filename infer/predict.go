@@ -51,12 +51,21 @@ func LoadPredictor(dir string, device gotch.Device) (*Predictor, error) {
 
 // Predict classifies texts, in batches of up to 64.
 func (p *Predictor) Predict(texts []string) ([]Prediction, error) {
+	preds, _, err := p.predict(texts, false)
+	return preds, err
+}
+
+// predict classifies texts, in batches of up to 64; with explain, also
+// each text's row of step weights (length T of its batch; nil rows for a
+// pooling without weights).
+func (p *Predictor) predict(texts []string, explain bool) ([]Prediction, [][]float32, error) {
 	var out []Prediction
+	var rows [][]float32
 	for lo := 0; lo < len(texts); lo += 64 {
 		hi := min(lo+64, len(texts))
-		probs, err := p.probabilities(texts[lo:hi])
+		probs, weights, T, err := p.probabilities(texts[lo:hi], explain)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		C := len(p.Info.Labels)
 		for i := range texts[lo:hi] {
@@ -69,13 +78,20 @@ func (p *Predictor) Predict(texts []string) ([]Prediction, error) {
 				}
 			}
 			out = append(out, Prediction{Label: p.Info.Labels[best], Prob: row[best], Probs: row})
+			if weights != nil {
+				rows = append(rows, weights[i*T:(i+1)*T])
+			} else if explain {
+				rows = append(rows, nil)
+			}
 		}
 	}
-	return out, nil
+	return out, rows, nil
 }
 
-// probabilities runs one batch in evaluation mode: [B, C] flattened.
-func (p *Predictor) probabilities(texts []string) (probs []float32, err error) {
+// probabilities runs one batch in evaluation mode: [B, C] flattened; with
+// explain also the pooling's step weights [B, T] flattened (nil for
+// poolings without weights) and T.
+func (p *Predictor) probabilities(texts []string, explain bool) (probs, weights []float32, T int, err error) {
 	defer tensor.Catch(&err, "infer: predict")
 	seqs := p.vocab.EncodeAll(vocab.TokenizeAll(texts, p.tok))
 	ids, lengths, T, err := p.pad.Pad(seqs)
@@ -84,8 +100,16 @@ func (p *Predictor) probabilities(texts []string) (probs []float32, err error) {
 		var s tensor.Scope
 		defer s.Free()
 		x := s.M(tensor.Int64(ids, []int64{int64(len(texts)), int64(T)}, p.device))
-		logits := s.M(p.Model.Forward(x, lengths, false))
+		logits, w, err := p.Model.Explain(x, lengths, false)
+		tensor.Check(err)
+		s.T(logits)
+		if w != nil {
+			s.T(w)
+			if explain {
+				weights = tensor.Val(tensor.Float32s(w))
+			}
+		}
 		probs = tensor.Val(tensor.Float32s(s.M(p.Model.Probabilities(logits))))
 	})
-	return probs, nil
+	return probs, weights, T, nil
 }

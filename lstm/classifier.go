@@ -1,32 +1,21 @@
 package lstm
 
 import (
-	"math"
-
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 	"github.com/torchrnn/torchrnn/internal/tensor"
 )
 
-// Pooling is how a classifier turns the outputs of a sequence into one vector.
-type Pooling string
-
-const (
-	Last Pooling = "last" // final hidden state of the last layer, both directions concatenated
-	Mean Pooling = "mean" // mean of the outputs over the real steps
-	Max  Pooling = "max"  // elementwise max of the outputs over the real steps
-)
-
-func (p Pooling) valid() bool { return p == Last || p == Mean || p == Max }
-
 // Classifier is embedding -> recurrent stack -> pooling -> fc1 -> ReLU ->
 // dropout -> fc2, with PyTorch's names (embedding.weight, rnn.weight_ih_l0,
-// fc1.weight, ...). Two classes give one logit, more give one per class.
+// pool.proj.weight, fc1.weight, ...). Two classes give one logit, more give
+// one per class.
 type Classifier struct {
 	Config    Config
 	Params    *Params
 	Embedding *Embedding
 	RNN       *RNN
+	Attention *AttentionPool // attention pooling's parameters; nil for the others
 	FC1, FC2  *Linear
 }
 
@@ -42,6 +31,9 @@ func NewClassifier(cfg Config, device gotch.Device) (m *Classifier, err error) {
 	m = &Classifier{Config: cfg, Params: p}
 	m.Embedding = newEmbedding(p, "embedding", int64(cfg.Vocab), int64(cfg.Embed), cfg.PadID, nil, false)
 	m.RNN = newRNN(p, "rnn.", cfg.Cell, int64(cfg.Embed), int64(cfg.Hidden), int64(cfg.Layers), cfg.Bidirectional, cfg.Dropout)
+	if build := cfg.Pooling.kind().build; build != nil {
+		m.Attention = build(p, "pool.", D*int64(cfg.Hidden))
+	}
 	m.FC1 = newLinear(p, "fc1", D*int64(cfg.Hidden), int64(cfg.Head))
 	m.FC2 = newLinear(p, "fc2", int64(cfg.Head), m.outputs())
 	return m, nil
@@ -60,21 +52,36 @@ func (m *Classifier) outputs() int64 {
 //
 // The caller frees logits; ids stay the caller's.
 func (m *Classifier) Forward(ids *ts.Tensor, lengths []int64, train bool) (logits *ts.Tensor, err error) {
+	logits, weights, err := m.Explain(ids, lengths, train)
+	if weights != nil {
+		weights.MustDrop()
+	}
+	return logits, err
+}
+
+// Explain is Forward that also returns how much each step counted in the
+// pooling, for poolings that weigh steps (attention):
+//
+//	-> logits as Forward, weights [B, T] (each row sums to 1 over its
+//	   lengths[b] steps, 0 at padding); nil weights for other poolings
+//
+// The caller frees logits and weights; ids stay the caller's.
+func (m *Classifier) Explain(ids *ts.Tensor, lengths []int64, train bool) (logits, weights *ts.Tensor, err error) {
 	defer tensor.Catch(&err, "lstm: classifier forward")
+	kind := m.Config.Pooling.kind()
+	if kind == nil {
+		tensor.Fail("pooling %q: want %s", m.Config.Pooling, poolingNames())
+	}
 	var s tensor.Scope
 	defer s.Free()
-	x := s.M(m.Embedding.Forward(ids)) // [B, T] -> [B, T, E]
-	var feat *ts.Tensor                // [B, D*H]
-	if m.Config.Pooling == Last {
-		_, hn := m.RNN.forward(x, lengths, State{}, train, false, false) // neither the outputs nor C are needed
-		defer hn.Drop()
-		feat = s.T(m.last(hn))
-	} else {
-		out, hn := m.RNN.forward(x, lengths, State{}, train, true, false)
+	x := s.M(m.Embedding.Forward(ids))                                        // [B, T] -> [B, T, E]
+	out, hn := m.RNN.forward(x, lengths, State{}, train, kind.outputs, false) // no C: no pooling needs it
+	defer hn.Drop()
+	if out != nil {
 		s.T(out)
-		hn.Drop()
-		feat = s.T(m.pool(out, lengths))
 	}
+	feat, weights := kind.pool(m, out, hn, lengths) // [B, D*H], [B, T] or nil
+	s.T(feat)
 	if train && m.Config.Dropout > 0 {
 		feat = s.M(ts.Dropout(feat, m.Config.Dropout, true))
 	}
@@ -83,39 +90,7 @@ func (m *Classifier) Forward(ids *ts.Tensor, lengths []int64, train bool) (logit
 	if train && m.Config.Dropout > 0 {
 		h = s.M(ts.Dropout(h, m.Config.Dropout, true))
 	}
-	return tensor.Must(m.FC2.Forward(h)), nil
-}
-
-// pool reduces out [B, T, D*H] (zero past each length) to [B, D*H] by mean
-// or max pooling.
-func (m *Classifier) pool(out *ts.Tensor, lengths []int64) *ts.Tensor {
-	var s tensor.Scope
-	defer s.Free()
-	shape := tensor.Val(out.Size())
-	B, T := shape[0], shape[1]
-	if lengths == nil {
-		lengths = make([]int64, B)
-		for i := range lengths {
-			lengths[i] = T
-		}
-	}
-	device := out.MustDevice()
-	switch m.Config.Pooling {
-	case Mean:
-		lens := make([]float32, B)
-		for b, l := range lengths {
-			lens[b] = float32(l)
-		}
-		n := s.M(tensor.Float32(lens, []int64{B, 1}, device))
-		sum := s.M(out.SumDimIntlist([]int64{1}, false, gotch.Float, false))
-		return tensor.Must(sum.Div(n, false))
-	case Max:
-		mask := s.M(tensor.Float32(stepMask(lengths, T, 0, 1), []int64{B, T, 1}, device)) // 1 past each length
-		masked := s.M(out.MaskedFill(s.M(mask.Totype(gotch.Bool, false)), s.Scalar(math.Inf(-1)), false))
-		return tensor.Must(masked.Amax([]int64{1}, false, false))
-	}
-	tensor.Fail("pooling %q over outputs", m.Config.Pooling)
-	return nil
+	return tensor.Must(m.FC2.Forward(h)), weights, nil
 }
 
 // last is the last layer's final hidden state, both directions

@@ -5,6 +5,8 @@
 //	go run ./cmd/predict -run runs/classify-... -file a.txt -file b.txt  # one text per file
 //
 // It prints the label, its probability and the start of each text, tab-separated.
+// -explain then prints each token the model read with its attention weight
+// (runs trained with -pooling attention).
 //
 // On a tagger's run (-task tag) it tags sentences, one per line
 // (whitespace-tokenised, or -tokenizer), or the tokens of a CoNLL file, and
@@ -43,6 +45,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer) int {
 	device := fs.String("device", "auto", "auto, cpu, cuda or cuda:N")
 	var inputs files
 	fs.Var(&inputs, "file", "classify the whole file as one text (repeatable)")
+	explain := fs.Bool("explain", false, "after each text, print each token it kept with its attention weight (a run trained with -pooling attention)")
 	tf := tagFlags(fs)
 	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
@@ -75,6 +78,9 @@ func run(args []string, stdin io.Reader, stdout io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "predict: -run:", err)
 		return 2
+	}
+	if *explain {
+		return explainTexts(p, texts, stdout)
 	}
 	preds, err := p.Predict(texts)
 	if err != nil {

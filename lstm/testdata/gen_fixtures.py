@@ -5,8 +5,8 @@ Run from the repository root:
 
     /usr/bin/python3 lstm/testdata/gen_fixtures.py [file.json ...]
 
-Writes rnn.json, state.json, embedding.json, classifier.json and lm.json next
-to this file, or only the files named.
+Writes rnn.json, state.json, embedding.json, classifier.json, lm.json and
+attnpool.json next to this file, or only the files named.
 Everything is float32 on CPU with fixed seeds and one thread, so two runs give
 byte-identical files. Tensors are {"shape": [...], "data": [flat row-major]};
 floats are the exact float32 values printed as float64 reprs.
@@ -227,6 +227,74 @@ def gen_classifier():
     write("classifier.json", {"torch_version": torch.__version__, "cases": cases})
 
 
+class AttentionPool(nn.Module):
+    """Additive attention pooling: a_t = softmax_t(c . tanh(W h_t + b)) over the real steps."""
+
+    def __init__(self, size):
+        super().__init__()
+        self.proj = nn.Linear(size, size)
+        self.context = nn.Linear(size, 1, bias=False)
+
+    def forward(self, out, mask):                       # [B,T,S], [B,T] bool
+        e = self.context(torch.tanh(self.proj(out))).squeeze(2)        # [B,T]
+        a = torch.softmax(e.masked_fill(~mask, float("-inf")), 1)      # 0 at padding
+        return torch.bmm(a.unsqueeze(1), out).squeeze(1), a            # [B,S], [B,T]
+
+
+class AttnClassifier(nn.Module):
+    """Classifier with attention pooling; the pool sits between rnn and fc1."""
+
+    def __init__(self, V, E, H, layers, cell, bi, F, n_out):
+        super().__init__()
+        S = H * (2 if bi else 1)
+        self.embedding = nn.Embedding(V, E, padding_idx=0)
+        self.rnn = make_rnn(cell, E, H, layers, bi)
+        self.pool = AttentionPool(S)
+        self.fc1 = nn.Linear(S, F)
+        self.fc2 = nn.Linear(F, n_out)
+
+    def forward(self, ids, lengths):
+        T = ids.shape[1]
+        packed = pack_padded_sequence(self.embedding(ids), lengths, batch_first=True, enforce_sorted=False)
+        out, _ = self.rnn(packed)
+        out, _ = pad_packed_sequence(out, batch_first=True, total_length=T)  # [B,T,S]
+        mask = torch.arange(T)[None, :] < lengths[:, None]
+        feat, weights = self.pool(out, mask)
+        return self.fc2(torch.relu(self.fc1(feat))), weights
+
+
+def attnpool_case(seed, cell, layers, bi, n_out):
+    V, E, H, Fd, B, T = 12, 5, 4, 6, 4, 7
+    lengths = torch.tensor([5, 7, 1, 4])
+    torch.manual_seed(seed)
+    model = AttnClassifier(V, E, H, layers, cell, bi, Fd, n_out)
+    ids = torch.randint(1, V, (B, T))
+    ids[torch.arange(T)[None, :] >= lengths[:, None]] = 0
+    logits, weights = model(ids, lengths)
+    if n_out == 1:
+        labels = torch.randint(0, 2, (B,)).float()
+        loss = F.binary_cross_entropy_with_logits(logits.squeeze(1), labels)
+    else:
+        labels = torch.randint(0, n_out, (B,))
+        loss = F.cross_entropy(logits, labels)
+    loss.backward()
+    params, grads = params_and_grads(model)
+    return {
+        "name": f"{cell}_l{layers}_{'bi' if bi else 'uni'}_attention_out{n_out}",
+        "seed": seed, "cell": cell, "layers": layers, "bidirectional": bi,
+        "pooling": "attention", "n_out": n_out, "loss_kind": "bce" if n_out == 1 else "ce",
+        "V": V, "E": E, "H": H, "F": Fd, "ids": enc(ids), "lengths": lengths.tolist(),
+        "labels": enc(labels), "params": params, "logits": enc(logits), "weights": enc(weights),
+        "loss": loss.item(), "grads": grads,
+    }
+
+
+def gen_attnpool():
+    specs = [("lstm", 1, False, 1), ("lstm", 2, True, 3), ("gru", 1, True, 1), ("rnn_tanh", 1, False, 3)]
+    cases = [attnpool_case(500 + i, *s) for i, s in enumerate(specs)]
+    write("attnpool.json", {"torch_version": torch.__version__, "cases": cases})
+
+
 class LM(nn.Module):
     def __init__(self, V, E, H, layers, cell, tie):
         super().__init__()
@@ -279,7 +347,7 @@ def gen_lm():
 
 
 GENERATORS = {"rnn.json": gen_rnn, "state.json": gen_state, "embedding.json": gen_embedding,
-              "classifier.json": gen_classifier, "lm.json": gen_lm}
+              "classifier.json": gen_classifier, "lm.json": gen_lm, "attnpool.json": gen_attnpool}
 
 
 def main():
