@@ -6,7 +6,8 @@
 #      the torch/ folder of a Python install such as site-packages/torch).
 #   2. The previous run's choice, kept in .libtorch.env.
 #   3. Debian/Ubuntu: the libtorch-dev package (installed with apt-get when
-#      missing, with libopenblas0-pthread: ~1.6x faster than reference BLAS).
+#      missing, with libopenblas0-pthread: ~1.6x faster than reference BLAS,
+#      and libgloo-dev: Gloo's headers, for c10d's process groups (package dist)).
 #   4. The official zip from download.pytorch.org ($LIBTORCH_VERSION, default
 #      2.1.0; CUDA 12.1 when nvidia-smi works), unpacked under $LIBTORCH_HOME.
 #
@@ -50,7 +51,7 @@ debian_multiarch() {
 from_debian() {
   command -v apt-get >/dev/null 2>&1 && [ -r /etc/debian_version ] || return 1
   local missing=()
-  for p in libtorch-dev libopenblas0-pthread; do
+  for p in libtorch-dev libopenblas0-pthread libgloo-dev; do
     [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" == *"ok installed"* ]] || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then

@@ -27,6 +27,7 @@ type classifier struct {
 	pad                seq.Padding
 	out                io.Writer
 	guard              guard
+	cluster            *cluster // data-parallel ranks; nil alone
 }
 
 func (c *classifier) params() *lstm.Params { return c.model.Params }
@@ -39,15 +40,33 @@ func (c *classifier) epochMetrics(epoch int, tr, va phase) rundir.Epoch {
 
 // trainEpoch runs one epoch of bucketed, shuffled batches; on ctx's end it
 // finishes the batch at hand and returns what it measured so far.
+// With data-parallel ranks, each trains on its share of every batch and the
+// batch's measures are summed over the ranks (cluster).
 func (c *classifier) trainEpoch(ctx context.Context, epoch int) (phase, error) {
+	order := c.sampler.Epoch(epoch - 1)
+	sizes := make(chan int, len(order)) // the global batches' sizes, in order
+	for _, b := range order {
+		sizes <- len(b)
+	}
 	feed := func(f context.Context, order [][]int) <-chan batch { return batches(f, c.train, order, c.pad) }
-	return trainPass(ctx, c.out, epoch, c.sampler.Epoch(epoch-1), c.cfg.DryRun, &c.guard, feed,
+	return trainPass(ctx, c.out, epoch, c.cluster.shardOrder(order), c.cfg.DryRun, &c.guard, feed,
 		func(b batch) (loss float64, right, counted, tokens int64, err error) {
+			if b.B == 0 { // this rank's share of a batch smaller than the job
+				<-sizes
+				if err := c.cluster.idle(c.step, c.device); err != nil {
+					return 0, 0, 0, 0, err
+				}
+				return c.cluster.reduce(0, 0, 0, 0, 0)
+			}
 			if b.err != nil {
 				return 0, 0, 0, 0, b.err
 			}
+			c.cluster.setShare(b.B, <-sizes)
 			loss, right, err = c.batch(b, true)
-			return loss, right, int64(b.B), b.tokens, err // accuracy over examples
+			if err != nil {
+				return 0, 0, 0, 0, err
+			}
+			return c.cluster.reduce(loss, int64(b.B), right, int64(b.B), b.tokens) // accuracy over examples
 		})
 }
 

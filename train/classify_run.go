@@ -69,6 +69,11 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hardwa
 	if err != nil {
 		return err
 	}
+	if c.cluster = hw.cluster; c.cluster != nil {
+		if err := c.cluster.attach(c.step, c.model.Params); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintln(out, describe(c.model, hw))
 	fmt.Fprintf(out, "run folder: %s\n", run.Dir)
 	loopErr := loop(ctx, run, c, c.step.Opt, cfg, st, out)

@@ -49,6 +49,7 @@ type Config struct {
 	tagSettings     // -task tag: files, format, tag column, character features (tag_config.go)
 	embedSettings   // pretrained word vectors (embeddings.go)
 	seq2seqSettings // -task seq2seq: parallel files, teacher forcing, beam search (seq2seq_config.go)
+	distSettings    // data-parallel ranks (dist.go)
 }
 
 // DefaultConfig returns the defaults for task ("classify" or "lm").
@@ -99,6 +100,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	c.registerTagFlags(fs)
 	c.registerEmbedFlags(fs)
 	c.registerSeq2SeqFlags(fs)
+	c.registerDistFlags(fs)
 }
 
 // Validate reports the first setting out of range, naming its flag.
@@ -115,6 +117,8 @@ func (c Config) Validate() error {
 		return c.validateTag()
 	case c.validateEmbed() != nil:
 		return c.validateEmbed()
+	case c.validateDist() != nil:
+		return c.validateDist()
 	case !validTokenizer(c.Tokenizer):
 		return bad("tokenizer", c.Tokenizer, "want imdb, whitespace, fields or chars")
 	case c.Level != "char" && c.Level != "word":

@@ -32,6 +32,7 @@ type languageModel struct {
 	train, valid []int64 // token streams
 	out          io.Writer
 	guard        guard
+	cluster      *cluster // data-parallel ranks; nil alone
 }
 
 func (m *languageModel) params() *lstm.Params { return m.model.Params }
@@ -74,15 +75,24 @@ func (m *languageModel) pass(ctx context.Context, name string, epoch int, stream
 	var state lstm.State
 	defer func() { state.Drop() }()
 	start := time.Now()
+	lo, hi := 0, B // the rows of this rank (data-parallel: its share of the streams)
+	if train {
+		lo, hi = m.cluster.shard(B)
+		m.cluster.setShare(hi-lo, B)
+	}
 	for n := 1; n <= total && w.Next(); n++ {
 		x, y, L := w.Window()
-		loss, next, err := m.window(x, y, B, L, state, train)
+		loss, next, err := m.window(x[lo*L:hi*L], y[lo*L:hi*L], hi-lo, L, state, train)
 		if err != nil {
 			return sum, err
 		}
 		state.Drop()
 		state = next
 		if train {
+			tokens := int64((hi - lo) * L)
+			if loss, _, _, _, err = m.cluster.reduce(loss, tokens, 0, 0, tokens); err != nil {
+				return sum, err
+			}
 			if err := m.guard.check(loss, epoch, n); err != nil {
 				return sum, err
 			}

@@ -58,6 +58,11 @@ func runLM(ctx context.Context, cfg Config, model lstm.Config, hw hardware, prev
 	if err != nil {
 		return err
 	}
+	if m.cluster = hw.cluster; m.cluster != nil {
+		if err := m.cluster.attach(m.step, m.model.Params); err != nil {
+			return err
+		}
+	}
 	c := m.model.Config
 	fmt.Fprintf(out, "model: %s language model, %d layer(s), embed %d, hidden %d, tied %v, dropout %g; %d parameters; %v, %d thread(s)\n",
 		c.Cell, c.Layers, c.Embed, c.Hidden, c.Tie, c.Dropout, m.model.Params.Count(), hw.device, hw.threads)

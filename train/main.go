@@ -140,9 +140,17 @@ func Resume(ctx context.Context, dir string, epochs int, out io.Writer) error {
 
 // runTask sets the machine up as cfg says and trains cfg's task: a new run, or
 // the one in prev.
-func runTask(ctx context.Context, cfg Config, model lstm.Config, prev *resumed, out io.Writer) error {
+func runTask(ctx context.Context, cfg Config, model lstm.Config, prev *resumed, out io.Writer) (err error) {
 	hw, err := setup(cfg, out)
 	if err != nil {
+		return err
+	}
+	ctx, hw.cluster, out, err = joinCluster(ctx, cfg, model, hw, out)
+	if err != nil {
+		return err
+	}
+	defer func() { hw.cluster.close(err == nil || errors.Is(err, context.Canceled)) }()
+	if cfg, prev, err = hw.cluster.privateRun(cfg, prev); err != nil {
 		return err
 	}
 	if cfg.Task == "lm" {
@@ -168,6 +176,7 @@ type hardware struct {
 	device   gotch.Device
 	strategy lstm.Strategy // packed or padded
 	threads  int           // libtorch's CPU threads
+	cluster  *cluster      // data-parallel ranks (dist.go); nil alone
 }
 
 // setup applies the device, thread and strategy settings, and tunes glibc's
@@ -200,7 +209,7 @@ func setup(cfg Config, out io.Writer) (hardware, error) {
 	libtorch.SetThreads(threads)
 	libtorch.TuneMalloc()
 	libtorch.Seed(cfg.Seed) // the initial weights
-	return hardware{dev, strategy, threads}, nil
+	return hardware{device: dev, strategy: strategy, threads: threads}, nil
 }
 
 func newStepper(p *lstm.Params, cfg Config) (*Stepper, error) {

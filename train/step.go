@@ -30,6 +30,9 @@ type Stepper struct {
 	// a result). Without it the step is always taken, and the caller stops
 	// on a loss that is not finite.
 	SkipNonFinite bool
+	// Sync, when set, runs between backward and clipping: data-parallel
+	// training averages the gradients over its ranks there.
+	Sync func() error
 }
 
 // NewStepper makes a Stepper over p's parameters, with an optimizer of cfg.
@@ -86,6 +89,9 @@ func (s *Stepper) Backward(loss *torch.Tensor) error {
 func (s *Stepper) Update(loss *torch.Tensor) (value, norm float64, err error) {
 	defer tensor.Catch(&err, "train: step")
 	value = tensor.Val(loss.Float64Value([]int64{}))
+	if s.Sync != nil {
+		tensor.Check(s.Sync())
+	}
 	if s.Clip > 0 || s.SkipNonFinite {
 		norm = tensor.Val(optim.ClipGradNorm(s.Params, s.Clip))
 	}
