@@ -1,8 +1,9 @@
 // Package imdb reads labelled text classification data: the Large Movie
 // Review Dataset (aclImdb, Maas et al. 2011) from its folder or archive,
-// CSV files like the Kaggle "IMDB Dataset.csv", and generic TSV files. It
-// also downloads aclImdb, splits datasets with a fixed seed and carries a
-// small built-in sample (Sample).
+// CSV files like the Kaggle "IMDB Dataset.csv", generic TSV files, and the
+// chosen text and label columns of any CSV or TSV (ReadTable). It reads
+// splits given one by one (ReadSplit, Relabel), downloads aclImdb, splits
+// datasets with a fixed seed and carries a small built-in sample (Sample).
 //
 // The aclImdb layout is <root>/<split>/<neg|pos>/<id>_<rating>.txt, where
 // neg is class 0 and pos class 1; other files (README, imdb.vocab,
