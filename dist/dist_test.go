@@ -103,7 +103,7 @@ func TestJoinRefusesOtherSettings(t *testing.T) {
 		return Options{JoinTimeout: 20 * time.Second, Check: fmt.Sprintf("hidden=%d", 64*(r+1))}
 	}, func(g *Group) error { return nil })
 	for r, err := range errs {
-		if err == nil || !strings.Contains(err.Error(), "rank(s) [1] run with other settings than rank 0") {
+		if err == nil || !strings.Contains(err.Error(), "the ranks run with different settings (rank 0's settings check is hidden=64, rank 1's is hidden=128)") {
 			t.Errorf("rank %d: got %v", r, err)
 		}
 	}

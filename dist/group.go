@@ -1,9 +1,7 @@
 package dist
 
 import (
-	"bytes"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -92,53 +90,68 @@ func Join(env Env, opt Options) (*Group, error) {
 }
 
 // rendezvous announces this rank with its check value, waits until every
-// rank has, and compares the values with rank 0's.
+// rank has, and compares the values with rank 0's. Rank 0, which serves
+// the store, waits for the others to have read before it goes on (or
+// returns an error and exits).
 func (g *Group) rendezvous(opt Options) error {
-	key := func(r int) string { return fmt.Sprintf("torchrnn/join/%d", r) }
-	if err := g.store.set(key(g.Rank), []byte(opt.Check)); err != nil {
-		return fmt.Errorf("rendezvous at %s: %w", g.Addr(), err)
+	key := func(what string, r int) string { return fmt.Sprintf("torchrnn/%s/%d", what, r) }
+	where := fmt.Sprintf("rendezvous at %s (is MASTER_ADDR rank 0's machine and MASTER_PORT its port?)", g.Addr())
+	if err := g.store.set(key("join", g.Rank), []byte(opt.Check)); err != nil {
+		return fmt.Errorf("%s: %w", where, err)
 	}
 	deadline := time.Now().Add(opt.JoinTimeout)
+	if missing, err := g.waitAll(key, "join", deadline); err != nil {
+		return fmt.Errorf("%s: %w", where, err)
+	} else if len(missing) > 0 {
+		return fmt.Errorf("waited %s at %s for %d ranks: rank(s) %s never joined (started with the same MASTER_ADDR, MASTER_PORT and WORLD_SIZE?)",
+			opt.JoinTimeout, g.Addr(), g.Size, strings.Join(missing, ", "))
+	}
+	checks := make([]string, g.Size)
+	for r := range checks {
+		v, err := g.store.get(key("join", r))
+		if err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+		checks[r] = string(v)
+	}
+	if err := g.store.set(key("read", g.Rank), nil); err != nil {
+		return fmt.Errorf("%s: %w", where, err)
+	}
+	if g.Rank == 0 {
+		g.waitAll(key, "read", time.Now().Add(10*time.Second))
+	}
+	var differ []string
+	for r := 1; r < g.Size; r++ {
+		if checks[r] != checks[0] {
+			differ = append(differ, fmt.Sprintf("rank %d's is %s", r, short(checks[r])))
+		}
+	}
+	if len(differ) > 0 {
+		return fmt.Errorf("the ranks run with different settings (rank 0's settings check is %s, %s): start every rank with the same model and training flags",
+			short(checks[0]), strings.Join(differ, ", "))
+	}
+	return nil
+}
+
+// waitAll waits until the store holds key(what, r) for every rank, or the
+// deadline; it returns the ranks still missing then.
+func (g *Group) waitAll(key func(string, int) string, what string, deadline time.Time) (missing []string, err error) {
 	for {
-		var missing []string
+		missing = missing[:0]
 		for r := 0; r < g.Size; r++ {
-			ok, err := g.store.check(key(r))
+			ok, err := g.store.check(key(what, r))
 			if err != nil {
-				return fmt.Errorf("rendezvous at %s: %w", g.Addr(), err)
+				return nil, err
 			}
 			if !ok {
 				missing = append(missing, fmt.Sprint(r))
 			}
 		}
-		if len(missing) == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("waited %s at %s for %d ranks: rank(s) %s never joined (started with the same MASTER_ADDR, MASTER_PORT and WORLD_SIZE?)",
-				opt.JoinTimeout, g.Addr(), g.Size, strings.Join(missing, ", "))
+		if len(missing) == 0 || time.Now().After(deadline) {
+			return missing, nil
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	want, err := g.store.get(key(0))
-	if err != nil {
-		return fmt.Errorf("rendezvous at %s: %w", g.Addr(), err)
-	}
-	var differ []int
-	for r := 1; r < g.Size; r++ {
-		got, err := g.store.get(key(r))
-		if err != nil {
-			return fmt.Errorf("rendezvous at %s: %w", g.Addr(), err)
-		}
-		if !bytes.Equal(got, want) {
-			differ = append(differ, r)
-		}
-	}
-	if len(differ) > 0 {
-		sort.Ints(differ)
-		return fmt.Errorf("rank(s) %v run with other settings than rank 0 (check %q, rank 0's %q): start every rank with the same model and training flags",
-			differ, short(opt.Check), short(string(want)))
-	}
-	return nil
 }
 
 func short(s string) string {

@@ -39,6 +39,10 @@ done
 
 world=$((n * nodes))
 pids=()
+# Each rank in a process group of its own, so that a Ctrl-C at the terminal
+# reaches this script alone, which passes it on once (a second SIGINT would
+# make train exit at once, without saving).
+set -m
 for ((local = 0; local < n; local++)); do
   RANK=$((node * n + local)) LOCAL_RANK=$local WORLD_SIZE=$world \
     MASTER_ADDR=$addr MASTER_PORT=$port OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} "$@" &

@@ -57,6 +57,11 @@ type cluster struct {
 	parent  context.Context
 	cancel  context.CancelFunc
 	scratch string // non-zero ranks' run folder
+	out     io.Writer
+	// what the collectives cost: steps, time averaging gradients and
+	// summing metrics
+	steps          int
+	grads, metrics time.Duration
 }
 
 // joinCluster joins the job the environment describes, when it has more
@@ -96,13 +101,11 @@ func joinCluster(ctx context.Context, cfg Config, model lstm.Config, hw hardware
 	}
 	fmt.Fprintf(out, "dist: rank %d of %d (local rank %d) joined %s over %s in %s; rank 0 writes the run folder\n",
 		env.Rank, env.Size, env.LocalRank, env.Addr(), backend, time.Since(start).Round(time.Millisecond))
-	c := &cluster{g: g, parent: ctx}
-	run, cancel := context.WithCancel(context.Background())
-	c.cancel = cancel
 	if env.Rank != 0 {
 		out = io.Discard
 	}
-	return run, c, out, nil
+	run, cancel := context.WithCancel(context.Background())
+	return run, &cluster{g: g, parent: ctx, cancel: cancel, out: out}, out, nil
 }
 
 // settingsHash is what must agree across ranks: the model and the training
@@ -189,7 +192,13 @@ func (c *cluster) attach(step *Stepper, p *lstm.Params) error {
 		return err
 	}
 	c.reducer = r
-	step.Sync = func() error { return r.Average(c.share) }
+	step.Sync = func() error {
+		start := time.Now()
+		defer func() { c.grads += time.Since(start) }()
+		return r.Average(c.share)
+	}
+	n, bytes := r.Buckets()
+	fmt.Fprintf(c.out, "dist: %d ranks, gradients of %.2f MB all-reduced in %d bucket(s) a step\n", c.g.Size, float64(bytes)/1e6, n)
 	return nil
 }
 
@@ -250,7 +259,10 @@ func (c *cluster) reduce(meanLoss float64, weight, right, counted, tokens int64)
 	if c.parent.Err() != nil {
 		stop = 1
 	}
+	start := time.Now()
 	s, err := c.g.SumFloat64s([]float64{meanLoss * float64(weight), float64(weight), float64(right), float64(counted), float64(tokens), stop})
+	c.metrics += time.Since(start)
+	c.steps++
 	if err != nil {
 		return 0, 0, 0, 0, err
 	}
@@ -269,6 +281,11 @@ func (c *cluster) close(ok bool) {
 	}
 	if ok {
 		c.g.Barrier()
+	}
+	if c.steps > 0 {
+		ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 / float64(c.steps) }
+		fmt.Fprintf(c.out, "dist: %d steps; per step, averaging gradients took %.2f ms, summing metrics %.2f ms (waits for slower ranks included)\n",
+			c.steps, ms(c.grads), ms(c.metrics))
 	}
 	if c.reducer != nil {
 		c.reducer.Free()

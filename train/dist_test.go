@@ -189,3 +189,44 @@ func TestDataParallelEqualsOneProcess(t *testing.T) {
 		}
 	}
 }
+
+// TestResumeWithOtherWorldSize: a language model trained 2 epochs by one
+// process ends as one whose epoch 1 ran on 2 processes and epoch 2 on one
+// after -resume, and as the reverse (max difference 1e-5).
+func TestResumeWithOtherWorldSize(t *testing.T) {
+	runtime.LockOSThread()
+	cfg := DefaultConfig("lm")
+	cfg.Text, cfg.Epochs, cfg.Batch, cfg.BPTT, cfg.Threads = filepath.Join(t.TempDir(), "text.txt"), 2, 32, 10, 1
+	model := lstm.Config{Embed: 16, Hidden: 32, Dropout: 0}
+	rng := rand.New(rand.NewSource(5))
+	text := make([]byte, 7150)
+	for i := range text {
+		text[i] = "abcdefgh \n"[min(rng.Intn(12), 9)]
+	}
+	if err := os.WriteFile(cfg.Text, text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	straight, twoThenOne, oneThenTwo := t.TempDir(), t.TempDir(), t.TempDir()
+	cfg.Out = straight
+	if err := Run(context.Background(), cfg, model, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Epochs = 1
+	cfg.Out = twoThenOne
+	runRanks(t, 2, rankJob{Cfg: cfg, Model: model})
+	if err := Resume(context.Background(), twoThenOne, 2, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Out = oneThenTwo
+	if err := Run(context.Background(), cfg, model, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	runRanks(t, 2, rankJob{Resume: oneThenTwo, Epochs: 2})
+	for name, dir := range map[string]string{"2 then 1": twoThenOne, "1 then 2": oneThenTwo} {
+		d := maxDiff(t, straight, dir, 2)
+		t.Logf("%s processes: max weight difference %.3g after 2 epochs", name, d)
+		if d > 1e-5 {
+			t.Errorf("%s processes: weights differ by %g from one process's, want at most 1e-5", name, d)
+		}
+	}
+}
