@@ -32,6 +32,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/torchrnn/torchrnn/confusion"
 	"github.com/torchrnn/torchrnn/internal/atomic"
 	"github.com/torchrnn/torchrnn/internal/libtorch"
 	"github.com/torchrnn/torchrnn/lstm"
@@ -109,6 +110,8 @@ type State struct {
 	TestLoss  float64 `json:"test_loss,omitempty"`
 	TestAcc   float64 `json:"test_acc,omitempty"`
 	TestBLEU  float64 `json:"test_bleu,omitempty"` // seq2seq: corpus BLEU of the test split (0..100)
+	// TestClasses: multi-class classifier, per-class scores of model.pt on test.
+	TestClasses *confusion.Scores `json:"test_classes,omitempty"`
 	// The checkpoint's files (nil before the first epoch, and in folders
 	// older folders, which have last.pt and optim.pt).
 	Weights     *File `json:"weights,omitempty"`      // after epoch Epoch
@@ -142,7 +145,9 @@ type Epoch struct {
 	ValidPPL  float64 `json:"valid_ppl,omitempty"`  // language model only
 	ValidBPC  float64 `json:"valid_bpc,omitempty"`  // language model, char level
 	ValidBLEU float64 `json:"valid_bleu,omitempty"` // seq2seq: corpus BLEU, greedy (0..100)
-	LR        float64 `json:"lr"`
+	// ValidClasses: multi-class classifier, per-class scores on validation.
+	ValidClasses *confusion.Scores `json:"valid_classes,omitempty"`
+	LR           float64           `json:"lr"`
 	// Wall-clock measures go to times.jsonl, so that metrics.jsonl is the
 	// same for the same training however often it was interrupted.
 	Seconds      float64 `json:"-"`

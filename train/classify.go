@@ -27,15 +27,21 @@ type classifier struct {
 	pad                seq.Padding
 	out                io.Writer
 	guard              guard
-	cluster            *cluster // data-parallel ranks; nil alone
+	cluster            *cluster     // data-parallel ranks; nil alone
+	scores             *classScores // per-class scores of evaluations, more than two classes (classify_scores.go)
 }
 
 func (c *classifier) params() *lstm.Params { return c.model.Params }
 
 func (c *classifier) score(e rundir.Epoch) float64 { return e.ValidAcc }
 
+// epochMetrics also prints the validation's per-class F1 line (more than
+// two classes).
 func (c *classifier) epochMetrics(epoch int, tr, va phase) rundir.Epoch {
-	return epochOf(epoch, tr, va)
+	e := epochOf(epoch, tr, va)
+	e.ValidClasses = c.scores.get("valid")
+	c.scores.line(c.out, "valid")
+	return e
 }
 
 // trainEpoch runs one epoch of bucketed, shuffled batches; on ctx's end it
@@ -87,6 +93,8 @@ func (c *classifier) evaluate(name string, epoch int) (phase, error) {
 	var correct, seen int64
 	start := time.Now()
 	i := 0
+	c.scores.start()
+	defer c.scores.finish(name)
 	for b := range batches(context.Background(), e, order, c.pad) {
 		if b.err != nil {
 			return sum, b.err
@@ -132,6 +140,9 @@ func (c *classifier) batch(b batch, train bool) (loss float64, correct int64, er
 		var err error
 		correct, _, err = torch.Accuracy(logits, labels, torch.NoIgnore)
 		tensor.Check(err)
+		if !train {
+			tensor.Check(c.scores.add(logits, b.labels))
+		}
 		return s.M(c.model.Loss(logits, labels)), nil
 	})
 	return loss, correct, err

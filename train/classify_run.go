@@ -43,7 +43,7 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hardwa
 		train = withLabels(v.EncodeIndexed(counts), data.train, cfg.MaxLen)
 	}
 	c := &classifier{cfg: cfg, device: hw.device, out: out, pad: cfg.text().Padding(),
-		train: train,
+		scores: newClassScores(data.labels), train: train,
 		valid: encode(v, tok, data.valid, cfg.MaxLen),
 		test:  encode(v, tok, data.test, cfg.MaxLen)}
 	fmt.Fprintf(out, "data: %d train, %d valid, %d test examples, %d classes %v, vocabulary %d; read in %s\n",
@@ -162,5 +162,8 @@ func testBest(run *rundir.Folder, c *classifier, st *rundir.State, out io.Writer
 	}
 	fmt.Fprintf(out, "test: loss %.4f, accuracy %.2f%% (%d examples, best epoch %d, %s)\n",
 		te.loss, 100*te.acc, te.examples, st.BestEpoch, run.Path(rundir.BestFile))
+	if st.TestClasses = c.scores.get("test"); st.TestClasses != nil {
+		st.TestClasses.Write(out, "test")
+	}
 	return run.WriteJSON(rundir.StateFile, st)
 }

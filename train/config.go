@@ -46,10 +46,11 @@ type Config struct {
 	DryRun      bool    `json:"dry_run"`      // one batch per phase
 	Patience    int     `json:"patience"`     // stop after this many epochs without a better validation score; 0: never
 
-	tagSettings     // -task tag: files, format, tag column, character features (tag_config.go)
-	embedSettings   // pretrained word vectors (embeddings.go)
-	seq2seqSettings // -task seq2seq: parallel files, teacher forcing, beam search (seq2seq_config.go)
-	distSettings    // data-parallel ranks (dist.go)
+	tagSettings      // -task tag: files, format, tag column, character features (tag_config.go)
+	classifySettings // -task classify: table columns; its -train/-dev/-test are tagSettings' (classify_config.go)
+	embedSettings    // pretrained word vectors (embeddings.go)
+	seq2seqSettings  // -task seq2seq: parallel files, teacher forcing, beam search (seq2seq_config.go)
+	distSettings     // data-parallel ranks (dist.go)
 }
 
 // DefaultConfig returns the defaults for task ("classify" or "lm").
@@ -98,6 +99,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "run one batch per phase and stop (a quick check)")
 	fs.IntVar(&c.Patience, "patience", c.Patience, "stop after this many epochs without a better validation score; 0: never")
 	c.registerTagFlags(fs)
+	c.registerClassifyFlags(fs)
 	c.registerEmbedFlags(fs)
 	c.registerSeq2SeqFlags(fs)
 	c.registerDistFlags(fs)
@@ -115,6 +117,8 @@ func (c Config) Validate() error {
 		return c.validateSeq2Seq()
 	case c.Task == "tag" && c.validateTag() != nil:
 		return c.validateTag()
+	case c.Task == "classify" && c.validateClassify() != nil:
+		return c.validateClassify()
 	case c.validateEmbed() != nil:
 		return c.validateEmbed()
 	case c.validateDist() != nil:

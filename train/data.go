@@ -1,6 +1,7 @@
 package train
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -19,10 +20,16 @@ type texts struct {
 }
 
 // loadTexts reads the data named by cfg: the built-in sample, an aclImdb
-// folder or archive (its train and test splits), or a CSV/TSV file, of
-// which a seeded fifth becomes the test set. Validation is cfg.Valid of
-// the training data, split with cfg.Seed.
+// folder or archive (its train and test splits), a CSV/TSV file, of which
+// a seeded fifth becomes the test set, or -train/-dev/-test (loadSplits).
+// Validation is cfg.Valid of the training data, split with cfg.Seed.
 func loadTexts(ctx context.Context, cfg Config) (*texts, error) {
+	if cfg.TrainFile != "" {
+		return loadSplits(cfg) // -train, -dev, -test (splits.go)
+	}
+	if !cfg.columns().IsZero() && !isTable(cfg.Data) {
+		return nil, fmt.Errorf("-text-column and -label-column: only for CSV and TSV files, not %s", cmp.Or(cfg.Data, "the built-in sample"))
+	}
 	var train, test *imdb.Dataset
 	var warnings []string
 	var err error
@@ -46,7 +53,7 @@ func loadTexts(ctx context.Context, cfg Config) (*texts, error) {
 		}
 	case path != "":
 		var all *imdb.Dataset
-		if all, err = imdb.Read(path, imdb.Train); err == nil {
+		if all, err = imdb.ReadSplit(path, cfg.columns()); err == nil {
 			warnings = summary(warnings, path, all)
 			train, test, err = all.SplitFraction(0.2, uint64(cfg.Seed))
 		}

@@ -10,9 +10,9 @@ import (
 
 // tagSettings are Config's settings for -task tag.
 type tagSettings struct {
-	TrainFile string `json:"train_file,omitempty"` // tag: training file (instead of -data)
-	DevFile   string `json:"dev_file,omitempty"`   // tag: validation file; "": -valid of the training sentences
-	TestFile  string `json:"test_file,omitempty"`  // tag: test file
+	TrainFile string `json:"train_file,omitempty"` // tag, classify: training file (instead of -data)
+	DevFile   string `json:"dev_file,omitempty"`   // tag, classify: validation file; "": -valid of the training examples
+	TestFile  string `json:"test_file,omitempty"`  // tag, classify: test file
 	Format    string `json:"format,omitempty"`     // tag: auto, conllu or columns
 	TagColumn string `json:"tag_column,omitempty"` // tag: upos, xpos, deprel... or a column number; "": upos / the last
 	Chars     bool   `json:"chars,omitempty"`      // tag: character-level word features
@@ -51,9 +51,9 @@ func tagModel(m lstm.Config) lstm.Config {
 }
 
 func (c *Config) registerTagFlags(fs *flag.FlagSet) {
-	fs.StringVar(&c.TrainFile, "train", c.TrainFile, "tag: training file (CoNLL-U or CoNLL columns), instead of -data")
-	fs.StringVar(&c.DevFile, "dev", c.DevFile, "tag: validation file; empty: -valid of the training sentences")
-	fs.StringVar(&c.TestFile, "test", c.TestFile, "tag: test file")
+	fs.StringVar(&c.TrainFile, "train", c.TrainFile, "training file, instead of -data: tag: CoNLL-U or CoNLL columns; classify: a CSV, a TSV or an aclImdb split folder (neg/, pos/)")
+	fs.StringVar(&c.DevFile, "dev", c.DevFile, "validation file (tag, classify); empty: -valid of the training examples")
+	fs.StringVar(&c.TestFile, "test", c.TestFile, "test file (tag, classify); empty: classify holds out a fifth of -train, tag has none")
 	fs.StringVar(&c.Format, "format", c.Format, "tag: file format: auto (conllu for .conllu files, else columns), conllu or columns")
 	fs.StringVar(&c.TagColumn, "tag-column", c.TagColumn, "tag: tag column: upos, xpos, deprel (CoNLL-U) or a column number from 1; empty: upos, or the last column")
 	fs.BoolVar(&c.Chars, "chars", c.Chars, "tag: character-level word features (a BiLSTM over each word's characters)")
