@@ -29,7 +29,7 @@ for n in ${SIZES:-1 2 4}; do
     { cat "$WORK/log$n" >&2; echo "bench/dist: $n ranks failed" >&2; exit 1; }
   t1=$(date +%s.%N)
   load1=$(cut -d' ' -f1 /proc/loadavg)
-  tps=$(python3 -c 'import json,sys; print(round(json.loads(open(sys.argv[1]).readline())["tokens_per_sec"]))' "$WORK/run$n/metrics.jsonl")
+  tps=$(python3 -c 'import json,sys; print(round(json.loads(open(sys.argv[1]).readline())["tokens_per_sec"]))' "$WORK/run$n/times.jsonl")
   printf 'ranks %d: %6s tokens/s (training pass), wall %.1fs, load %s -> %s\n' "$n" "$tps" "$(python3 -c "print($t1 - $t0)")" "$load0" "$load1"
   grep '^dist:' "$WORK/log$n" | grep -v joined | sed 's/^/  /' || true
 done

@@ -52,7 +52,8 @@ done
 stop() {
   for p in "${pids[@]}"; do kill -INT "$p" 2>/dev/null; done
 }
-trap stop INT TERM
+interrupted=0
+trap 'interrupted=1; stop' INT TERM
 
 status=0
 left=${#pids[@]}
@@ -63,6 +64,7 @@ while [ "$left" -gt 0 ]; do
   left=$((left - 1))
   if [ "$rc" != 0 ] && [ "$status" = 0 ]; then
     status=$rc
+    [ "$interrupted" = 0 ] || continue # every rank is stopping already
     echo "dist-launch: a rank (pid $done_pid) exited with status $rc: stopping the others" >&2
     stop
     ( sleep 30; for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done ) &
