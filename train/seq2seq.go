@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/sugarme/gotch"
@@ -174,8 +175,15 @@ func (c *translator) translate(name string, src [][]int64, refs [][]string, beam
 	if beam > 1 {
 		how = fmt.Sprintf("beam %d", beam)
 	}
+	exact := 0
+	for i, h := range c.hyps {
+		if slices.Equal(h, refs[i]) {
+			exact++
+		}
+	}
 	secs := time.Since(start).Seconds()
-	fmt.Fprintf(c.out, "%s %s: %s  (%d sentences in %.1fs, %.1f sentences/s)\n", name, how, c.bleu, len(src), secs, float64(len(src))/secs)
+	fmt.Fprintf(c.out, "%s %s: %s, exact match %.2f%%  (%d sentences in %.1fs, %.1f sentences/s)\n",
+		name, how, c.bleu, 100*float64(exact)/float64(max(len(src), 1)), len(src), secs, float64(len(src))/secs)
 	return nil
 }
 
@@ -196,10 +204,13 @@ func (c *translator) batch(b s2sBatch, train bool) (loss float64, correct int64,
 		if train {
 			teacher = c.cfg.Teacher
 		}
-		logits := s.M(c.model.Forward(src, b.srcLen, in, train, teacher)) // [B, T, V]
-		var err error
-		correct, _, err = torch.Accuracy(logits, gold, vocab.PadID)
-		tensor.Check(err)
+		logits := s.M(c.model.Forward(src, b.srcLen, in, train, teacher))               // [B, T, V]
+		guess := tensor.Val(torch.Int64s(s.M(logits.Argmax([]int64{2}, false, false)))) // [B, T], on the device
+		for i, y := range b.tgtOut {
+			if y != vocab.PadID && guess[i] == y {
+				correct++
+			}
+		}
 		smoothing := 0.0
 		if train {
 			smoothing = c.cfg.Smoothing

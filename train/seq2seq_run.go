@@ -150,7 +150,7 @@ func runSeq2Seq(ctx context.Context, cfg Config, model lstm.Config, hw hardware,
 	}
 	fmt.Fprintf(out, "model: %s; %v, strategy %s, %d thread(s)\n", c.model, hw.device, hw.strategy, hw.threads)
 	fmt.Fprintf(out, "run folder: %s\n", run.Dir)
-	loopErr := loop(ctx, run, c, c.step.Opt, cfg, st, out)
+	loopErr := budgeted(ctx, run, c, cfg, st, out, start)
 	if loopErr != nil && !errors.Is(loopErr, context.Canceled) {
 		return loopErr
 	}
@@ -205,4 +205,31 @@ func testTranslator(run *rundir.Folder, c *translator, st *rundir.State, out io.
 		return fmt.Errorf("train: %w", err)
 	}
 	return run.WriteJSON(rundir.StateFile, st)
+}
+
+// budgeted is loop under cfg.MaxTime: it runs one epoch at a time and
+// starts none that, judged by the longest epoch so far (training and
+// validation), would end past cfg.MaxTime since start.
+func budgeted(ctx context.Context, run *rundir.Folder, c *translator, cfg Config, st *rundir.State, out io.Writer, start time.Time) error {
+	if cfg.MaxTime <= 0 {
+		return loop(ctx, run, c, c.step.Opt, cfg, st, out)
+	}
+	var longest time.Duration
+	for st.Epoch < cfg.Epochs && !st.Done {
+		if elapsed := time.Since(start); longest > 0 && elapsed+longest > cfg.MaxTime {
+			fmt.Fprintf(out, "time limit: %s since the start, and an epoch takes up to %s: no epoch %d within -max-time %s\n",
+				elapsed.Round(time.Second), longest.Round(time.Second), st.Epoch+1, cfg.MaxTime)
+			return nil
+		}
+		one := cfg
+		one.Epochs = st.Epoch + 1 // loop commits the epoch as the last one...
+		t0 := time.Now()
+		if err := loop(ctx, run, c, c.step.Opt, one, st, out); err != nil {
+			return err
+		}
+		longest = max(longest, time.Since(t0))
+		// ... which it is only after all epochs, an early stop or a dry run.
+		st.Done = st.Epoch >= cfg.Epochs || cfg.DryRun || (cfg.Patience > 0 && st.Stale >= cfg.Patience)
+	}
+	return nil
 }
