@@ -11,13 +11,14 @@ import (
 
 // The backends of a process group.
 const (
-	Gloo = "gloo" // CPU tensors, over TCP
+	Gloo = "gloo" // CPU tensors (and CUDA ones where libtorch has CUDA), over TCP
 	NCCL = "nccl" // CUDA tensors; needs a CUDA libtorch built with NCCL
+	Auto = "auto" // NCCL for a CUDA Device when this build has it, else Gloo
 )
 
 // Options are how to join a group. A zero field means its default.
 type Options struct {
-	Backend     string        // Gloo (default) or NCCL
+	Backend     string        // Gloo (default), NCCL or Auto
 	JoinTimeout time.Duration // wait this long for the master and every rank; default 60s
 	Timeout     time.Duration // a collective that has not finished by then fails; default 5m
 	// Check is compared across ranks at join: ranks whose Check differs
@@ -63,8 +64,8 @@ type Group struct {
 // the Group and Closes it.
 func Join(env Env, opt Options) (*Group, error) {
 	opt = opt.withDefaults()
-	if opt.Backend != Gloo && opt.Backend != NCCL {
-		return nil, fmt.Errorf("dist: backend %q: want %s or %s", opt.Backend, Gloo, NCCL)
+	if opt.Backend != Gloo && opt.Backend != NCCL && opt.Backend != Auto {
+		return nil, fmt.Errorf("dist: backend %q: want %s, %s or %s", opt.Backend, Gloo, NCCL, Auto)
 	}
 	if env.Size < 1 || env.Rank < 0 || env.Rank >= env.Size {
 		return nil, fmt.Errorf("dist: rank %d of %d: ranks are 0 to WORLD_SIZE-1", env.Rank, env.Size)
@@ -82,9 +83,19 @@ func Join(env Env, opt Options) (*Group, error) {
 		s.free()
 		return nil, fmt.Errorf("%s: %w", who, err)
 	}
-	if g.pg, err = newProcessGroup(s, opt.Backend, env.Rank, env.Size, opt.Timeout); err != nil {
+	if opt.Backend == Auto {
+		g.Backend = Gloo
+		if opt.Device.IsCuda() {
+			// Every rank runs the same build, so all fall back alike.
+			if g.pg, err = newProcessGroup(s, NCCL, env.Rank, env.Size, opt.Timeout); err == nil {
+				g.Backend = NCCL
+				return g, nil
+			}
+		}
+	}
+	if g.pg, err = newProcessGroup(s, g.Backend, env.Rank, env.Size, opt.Timeout); err != nil {
 		s.free()
-		return nil, fmt.Errorf("%s: %s process group at %s: %w", who, opt.Backend, env.Addr(), err)
+		return nil, fmt.Errorf("%s: %s process group at %s: %w", who, g.Backend, env.Addr(), err)
 	}
 	return g, nil
 }

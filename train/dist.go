@@ -28,7 +28,7 @@ type distSettings struct {
 }
 
 func (c *distSettings) registerDistFlags(fs *flag.FlagSet) {
-	fs.StringVar(&c.DistBackend, "dist-backend", "auto", "with WORLD_SIZE > 1: c10d backend, auto (nccl on CUDA, gloo on CPU), gloo or nccl")
+	fs.StringVar(&c.DistBackend, "dist-backend", "auto", "with WORLD_SIZE > 1: c10d backend, auto (nccl on CUDA where this build has it, else gloo), gloo or nccl")
 	fs.IntVar(&c.DistTimeout, "dist-timeout", 0, "with WORLD_SIZE > 1: seconds to wait for every rank to join, and for each collective; 0: 60 to join, 300 a collective")
 }
 
@@ -83,11 +83,8 @@ func joinCluster(ctx context.Context, cfg Config, model lstm.Config, hw hardware
 		return ctx, nil, out, UsageError{fmt.Errorf("-batch %d is smaller than WORLD_SIZE=%d: every rank needs a share of each batch", cfg.Batch, env.Size)}
 	}
 	backend := cfg.DistBackend
-	if backend == "" || backend == "auto" {
-		backend = dist.Gloo
-		if hw.device.IsCuda() {
-			backend = dist.NCCL
-		}
+	if backend == "" {
+		backend = dist.Auto
 	}
 	opt := dist.Options{Backend: backend, Check: settingsHash(cfg, model), Device: hw.device}
 	if cfg.DistTimeout > 0 {
@@ -100,7 +97,7 @@ func joinCluster(ctx context.Context, cfg Config, model lstm.Config, hw hardware
 		return ctx, nil, out, err
 	}
 	fmt.Fprintf(out, "dist: rank %d of %d (local rank %d) joined %s over %s in %s; rank 0 writes the run folder\n",
-		env.Rank, env.Size, env.LocalRank, env.Addr(), backend, time.Since(start).Round(time.Millisecond))
+		env.Rank, env.Size, env.LocalRank, env.Addr(), g.Backend, time.Since(start).Round(time.Millisecond))
 	if env.Rank != 0 {
 		out = io.Discard
 	}
