@@ -93,9 +93,16 @@ func Translate(m *lstm.Seq2Seq, src [][]int64, beam int, opt Options) (hyps []Hy
 	a := NewSeq2Seq(m, mem)
 	defer a.Close()
 	if beam <= 1 {
-		return tensor.Val(Greedy(a, st, B, opt)), nil
+		hyps = tensor.Val(Greedy(a, st, B, opt))
+	} else {
+		hyps = tensor.Val(Beam(a, st, B, beam, opt))
 	}
-	return tensor.Val(Beam(a, st, B, beam, opt)), nil
+	for i := range hyps { // attention over each source's own tokens, not the batch's padding
+		for j, row := range hyps[i].Attention {
+			hyps[i].Attention[j] = row[:lengths[i]]
+		}
+	}
+	return hyps, nil
 }
 
 // Batch is how many sentences TranslateAll decodes at once.

@@ -53,11 +53,14 @@ func SaveAttention(path, title string, source, output []string, weights [][]floa
 	p.X.Tick.Label.YAlign = draw.YCenter
 	p.Y.Tick.Marker = plot.ConstantTicks(ys)
 	p.X.Label.Text, p.Y.Label.Text = "source", "translation"
+	p.X.Min, p.X.Max = -0.5, float64(len(source))-0.5
+	p.Y.Min, p.Y.Max = -0.5, float64(len(output))-0.5
 	const cell = 28 // pixels per token
 	const dpi = 96
 	w, hgt := vg.Length(120+cell*len(source)), vg.Length(120+cell*len(output))
 	img := vgimg.NewWith(vgimg.UseWH(w*vg.Inch/dpi, hgt*vg.Inch/dpi), vgimg.UseDPI(dpi))
-	p.Draw(draw.New(img))
+	c := draw.New(img)
+	p.Draw(draw.Crop(c, 0, -vg.Points(10), 0, -vg.Points(4))) // room right of the last column
 	if err := atomic.WriteTo(path, vgimg.PngCanvas{Canvas: img}); err != nil {
 		return fmt.Errorf("report: attention: %w", err)
 	}
