@@ -373,6 +373,8 @@ func TestBadData(t *testing.T) {
 	if err := os.Symlink(pipe, filepath.Join(fifo, "train", "neg", "9_1.txt")); err != nil {
 		t.Fatal(err)
 	}
+	trainTSV := write("train.tsv", "1\tpositive\tgood\n2\tnegative\tbad\n3\tneutral\tso so\n4\tpositive\tfine\n")
+	devTSV := write("dev.tsv", "5\tpositive\tgood\n6\tmixed\tbad\n")
 	out := func() string { return filepath.Join(t.TempDir(), "run") }
 	for _, c := range []struct {
 		name string
@@ -383,6 +385,10 @@ func TestBadData(t *testing.T) {
 		{"empty train/neg", []string{"-data", empty, "-dry-run", "-out", out()}, "neg"},
 		{"review a symlink to a FIFO", []string{"-data", fifo, "-dry-run", "-out", out()}, "9_1.txt"},
 		{"missing text", []string{"-task", "lm", "-text", filepath.Join(tmp, "none.txt"), "-dry-run", "-out", out()}, "none.txt"},
+		{"-text-column 0", []string{"-train", trainTSV, "-text-column", "0", "-label-column", "2", "-dry-run", "-out", out()}, "-text-column 0"},
+		{"-label-column not in the header", []string{"-train", trainTSV, "-text-column", "3", "-label-column", "polarity", "-dry-run", "-out", out()}, "-train: imdb: " + trainTSV + ":1: label column"},
+		{"-dev label not in -train", []string{"-train", trainTSV, "-dev", devTSV, "-text-column", "3", "-label-column", "2", "-dry-run", "-out", out()}, `-dev: imdb: label "mixed"`},
+		{"-pooling sum", []string{"-pooling", "sum", "-dry-run", "-out", out()}, "-pooling"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			runTool(t, 60*time.Second, "train", c.args...).check(t, c.want)
@@ -399,6 +405,9 @@ func TestBadData(t *testing.T) {
 		edit(dst)
 		return dst
 	}
+	t.Run("predict -explain without attention pooling", func(t *testing.T) {
+		runTool(t, 60*time.Second, "predict", "-run", runFolder(t, "classify"), "-explain", "a fine film").check(t, "-pooling attention")
+	})
 	t.Run("predict config.json vocab outside the folder", func(t *testing.T) {
 		run := damaged(t, func(run string) {
 			replaceIn(t, filepath.Join(run, "config.json"), `"vocab.txt"`, `"../../../../etc/passwd"`)
