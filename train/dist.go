@@ -34,8 +34,8 @@ func (c distSettings) validateDist() error {
 	switch {
 	case c.DistBackend != "" && c.DistBackend != "auto" && c.DistBackend != dist.Gloo && c.DistBackend != dist.NCCL:
 		return fmt.Errorf("-dist-backend %q: want auto, gloo or nccl", c.DistBackend)
-	case c.DistTimeout < 0:
-		return fmt.Errorf("-dist-timeout %d: must not be negative", c.DistTimeout)
+	case c.DistTimeout < 0 || c.DistTimeout > 7*24*3600:
+		return fmt.Errorf("-dist-timeout %d: want seconds, 0 (the defaults) to 604800 (a week)", c.DistTimeout)
 	}
 	return nil
 }
