@@ -12,5 +12,7 @@
 // Results are Go values (labels, probabilities, token ids, text): there is
 // nothing to free. A Predictor, Tagger or Generator owns its model's tensors
 // until the process ends. LoadTagger does for a tagging run what
-// LoadPredictor does for a classifier.
+// LoadPredictor does for a classifier, LoadTranslator for a seq2seq run
+// (it also reads vocab-target.txt; Translator.Translate decodes greedily or
+// with beam search, in the trainer's batches).
 package infer

@@ -1,8 +1,10 @@
 // Package lstm builds recurrent text models on libtorch's native RNN ops:
 // an embedding with a padding row, a multi-layer (bi)directional RNN, LSTM
 // or GRU over padded or packed batches, a classifier head, a language-model
-// head and a tagger (per-token outputs, optional character features of each
-// word and an optional CRF). Parameter names, initialisation and numbers follow PyTorch's nn.RNN,
+// head, a tagger (per-token outputs, optional character features of each
+// word and an optional CRF) and an encoder-decoder translator (Seq2Seq) with
+// attention (Attend: additive, general or dot, masked on padding, its
+// weights returned) and a one-step Step for decoding. Parameter names, initialisation and numbers follow PyTorch's nn.RNN,
 // nn.LSTM and nn.GRU, so weights move between the two.
 //
 // Models are made of parts that can be used alone: NewParams holds the
