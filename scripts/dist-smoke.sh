@@ -159,8 +159,8 @@ PY
 }
 
 kill_rank() {
-  rank 0 killed -epochs 6
-  rank 1 killed -epochs 6
+  rank 0 killed -epochs 20 -max-len 200
+  rank 1 killed -epochs 20 -max-len 200
   local state="$WORK/runs/killed/state.json" i
   for ((i = 0; i < 600; i++)); do
     if [ -f "$state" ] && python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1])).get("epoch", 0) >= 1 else 1)' "$state" 2>/dev/null; then
@@ -169,7 +169,7 @@ kill_rank() {
     sleep 1
   done
   [ "$i" -lt 600 ] || die "epoch 1 was not committed within 10 minutes"
-  sleep 3 # into epoch 2
+  sleep 2 # into epoch 2
   docker kill "$NAME-1" >/dev/null
   local t0 rc
   t0=$(date +%s)
