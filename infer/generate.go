@@ -97,36 +97,100 @@ func (g *Generator) Text(id int64) string {
 // Generate feeds every prompt token, then samples n tokens one at a time,
 // feeding each back, and calls emit with each as it comes. The same seed,
 // prompt and model give the same tokens.
-func (g *Generator) Generate(prompt []int64, n int, o sample.Options, seed uint64, emit func(id int64) error) (err error) {
-	if err := o.Validate(); err != nil {
+func (g *Generator) Generate(prompt []int64, n int, o sample.Options, seed uint64, emit func(id int64) error) error {
+	return g.GenerateStreams(prompt, n, 1, o, seed, func(_ int, id int64) error { return emit(id) })
+}
+
+// MaxStreams is the most streams GenerateStreams runs as one batch.
+const MaxStreams = 256
+
+// GenerateStreams samples k streams of n tokens from the same prompt as one
+// batch (1 <= k <= MaxStreams): each step feeds the k tokens drawn last
+// together. Stream s draws from its own source seeded with seed+s, so it
+// gives the tokens Generate gives with seed+s, up to the rounding of a
+// batch's matrix products. emit gets each token as it comes, stream by
+// stream within a step; an error from it stops the sampling.
+func (g *Generator) GenerateStreams(prompt []int64, n, k int, o sample.Options, seed uint64, emit func(stream int, id int64) error) (err error) {
+	switch {
+	case k < 1 || k > MaxStreams:
+		return fmt.Errorf("infer: generate: %d streams, want 1 to %d", k, MaxStreams)
+	case len(prompt) == 0:
+		return fmt.Errorf("infer: generate: empty prompt")
+	}
+	o.Never = append(slices.Clone(o.Never), vocab.PadID, vocab.UnkID) // never real text
+	sampler, err := sample.NewSampler(o)
+	if err != nil {
 		return err
 	}
 	defer tensor.Catch(&err, "infer: generate")
-	o.Never = append(slices.Clone(o.Never), vocab.PadID, vocab.UnkID) // never real text
-	rng := rand.New(rand.NewPCG(seed, 0x67656e))
+	var streams *lstm.Streams
+	defer func() { streams.Free() }()
+	V := g.Model.Config.Vocab
+	logits := make([]float32, k*V) // [k, V]
 	tensor.NoGrad(func() {
-		x := tensor.Must(tensor.Int64(slices.Clone(prompt), []int64{1, int64(len(prompt))}, g.device))
-		all, state, err := g.Model.Forward(x, lstm.State{}, false) // [1, P] -> [1, P, V]
-		tensor.Check(err)
-		x.MustDrop()
-		logits := tensor.Must(all.Select(1, int64(len(prompt)-1), false)) // [1, V]
-		all.MustDrop()
-		for i := 0; i < n; i++ {
-			id := tensor.Val(sample.Next(logits, o, rng))
-			logits.MustDrop()
-			tensor.Check(emit(id[0]))
-			in := tensor.Must(tensor.Int64(id, []int64{1}, g.device))
-			var next lstm.State
-			logits, next, err = g.Model.Step(in, state)
-			tensor.Check(err)
-			in.MustDrop()
-			state.Drop()
-			state = next
+		last, state := g.feed(prompt)
+		for s := 0; s < k; s++ {
+			copy(logits[s*V:], last)
 		}
-		logits.MustDrop()
-		state.Drop()
+		streams = tensor.Val(g.Model.NewStreams(repeat(state, k)))
 	})
+	rngs := make([]*rand.Rand, k)
+	for s := range rngs {
+		rngs[s] = rand.New(rand.NewPCG(seed+uint64(s), 0x67656e))
+	}
+	ids := make([]int64, k)
+	for i := 0; i < n; i++ {
+		for s := range ids {
+			ids[s] = int64(sampler.Pick(logits[s*V:(s+1)*V], rngs[s]))
+			tensor.Check(emit(s, ids[s]))
+		}
+		if i < n-1 {
+			logits = tensor.Val(streams.Step(ids))
+		}
+	}
 	return nil
+}
+
+// promptChunk is the most prompt tokens fed in one forward call: a longer
+// prompt runs in pieces with the state carried over, so that memory stays
+// bounded (the logits of a piece are [1, promptChunk, V]).
+const promptChunk = 4096
+
+// feed runs the prompt through the model: the logits after its last token
+// [V] and the state then, [layers, 1, H], which the caller frees.
+// Call it with gradients off.
+func (g *Generator) feed(prompt []int64) (last []float32, state lstm.State) {
+	for start := 0; start < len(prompt); start += promptChunk {
+		piece := prompt[start:min(start+promptChunk, len(prompt))]
+		x := tensor.Must(tensor.Int64(piece, []int64{1, int64(len(piece))}, g.device))
+		all, next, err := g.Model.Forward(x, state, false) // [1, P] -> [1, P, V]
+		x.MustDrop()
+		state.Drop()
+		tensor.Check(err)
+		state = next
+		if start+len(piece) == len(prompt) {
+			row := tensor.Must(all.Select(1, int64(len(piece)-1), false)) // [1, V]
+			last = tensor.Val(tensor.Float32s(row))
+			row.MustDrop()
+		}
+		all.MustDrop()
+	}
+	return last, state
+}
+
+// repeat returns state [layers, 1, H] repeated for k streams, [layers, k,
+// H], and frees state (k = 1: state itself).
+func repeat(state lstm.State, k int) lstm.State {
+	if k == 1 {
+		return state
+	}
+	defer state.Drop()
+	var out lstm.State
+	out.H = tensor.Must(state.H.Repeat([]int64{1, int64(k), 1}, false))
+	if state.C != nil {
+		out.C = tensor.Must(state.C.Repeat([]int64{1, int64(k), 1}, false))
+	}
+	return out
 }
 
 // SamplingGC sets Go's GC percent for sampling (800) unless GOGC is set.

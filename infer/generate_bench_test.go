@@ -2,6 +2,7 @@ package infer
 
 import (
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,7 +16,12 @@ import (
 
 // BenchmarkGenerate measures sampling speed with the default char-level
 // model (tiny shakespeare's 67 symbols), one stream, temperature 0.8.
-func BenchmarkGenerate(b *testing.B) {
+func BenchmarkGenerate(b *testing.B) { benchmarkStreams(b, 1) }
+
+// BenchmarkGenerate16 samples 16 streams as one batch; chars/s is per stream.
+func BenchmarkGenerate16(b *testing.B) { benchmarkStreams(b, 16) }
+
+func benchmarkStreams(b *testing.B, k int) {
 	runtime.LockOSThread()
 	libtorch.SetThreads(1)
 	SamplingGC() // as cmd/generate
@@ -36,10 +42,22 @@ func BenchmarkGenerate(b *testing.B) {
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
-		err := g.Generate(prompt, n, sample.Options{Temperature: 0.8}, uint64(i), func(int64) error { return nil })
+		err := g.GenerateStreams(prompt, n, k, sample.Options{Temperature: 0.8}, uint64(i), func(int, int64) error { return nil })
 		if err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/time.Since(start).Seconds(), "chars/s")
+}
+
+// BenchmarkEncode encodes a prompt of 100,000 characters.
+func BenchmarkEncode(b *testing.B) {
+	g := tinyGenerator(b, lstm.LSTM)
+	text := strings.Repeat("to be, or not to be; that is the question.\n", 100000/43)
+	for i := 0; i < b.N; i++ {
+		if _, _, err := g.Encode(text); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(text)*b.N)/b.Elapsed().Seconds(), "chars/s")
 }

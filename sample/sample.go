@@ -34,7 +34,8 @@ func (o Options) Validate() error {
 
 // Next draws one token per row of logits [B, V] (any device).
 func Next(logits *ts.Tensor, o Options, rng *rand.Rand) ([]int64, error) {
-	if err := o.Validate(); err != nil {
+	s, err := NewSampler(o)
+	if err != nil {
 		return nil, err
 	}
 	shape, err := logits.Size()
@@ -48,23 +49,54 @@ func Next(logits *ts.Tensor, o Options, rng *rand.Rand) ([]int64, error) {
 	V := int(shape[1])
 	out := make([]int64, shape[0])
 	for b := range out {
-		row := vals[b*V : (b+1)*V]
-		for _, id := range o.Never {
-			if id >= 0 && int(id) < V {
-				row[id] = float32(math.Inf(-1))
-			}
-		}
-		out[b] = int64(Pick(row, o, rng))
+		out[b] = int64(s.Pick(vals[b*V:(b+1)*V], rng))
 	}
 	return out, nil
 }
 
 // Pick draws one index from one row of logits.
 func Pick(logits []float32, o Options, rng *rand.Rand) int {
-	if o.Temperature == 0 {
+	s := Sampler{o: o}
+	return s.pick(logits, rng)
+}
+
+// A Sampler draws tokens as Pick does, keeping its buffers from draw to
+// draw: no garbage per token. It is not safe for concurrent use: one per
+// goroutine (as a *rand.Rand).
+type Sampler struct {
+	o     Options
+	p     []float64
+	order []int
+}
+
+// NewSampler checks o and returns a Sampler drawing with it.
+func NewSampler(o Options) (*Sampler, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	return &Sampler{o: o}, nil
+}
+
+// Pick draws one index from one row of logits as Pick does, after setting
+// the logits of the ids in Options.Never to -Inf: it changes the row.
+func (s *Sampler) Pick(logits []float32, rng *rand.Rand) int {
+	for _, id := range s.o.Never {
+		if id >= 0 && int(id) < len(logits) {
+			logits[id] = float32(math.Inf(-1))
+		}
+	}
+	return s.pick(logits, rng)
+}
+
+func (s *Sampler) pick(logits []float32, rng *rand.Rand) int {
+	if s.o.Temperature == 0 {
 		return argmax(logits)
 	}
-	probs := Probabilities(logits, o)
+	if cap(s.p) < len(logits) {
+		s.p, s.order = make([]float64, len(logits)), make([]int, len(logits))
+	}
+	s.p, s.order = s.p[:len(logits)], s.order[:len(logits)]
+	probs := probabilities(logits, s.o, s.p, s.order)
 	u := rng.Float64()
 	last := 0
 	for i, p := range probs {
@@ -84,7 +116,12 @@ func Pick(logits []float32, o Options, rng *rand.Rand) int {
 // temperature, zero outside the top-k and top-p sets, renormalised.
 // Temperature must be positive.
 func Probabilities(logits []float32, o Options) []float64 {
-	p := make([]float64, len(logits))
+	return probabilities(logits, o, make([]float64, len(logits)), make([]int, len(logits)))
+}
+
+// probabilities is Probabilities into p, with order as scratch space (both
+// of len(logits)).
+func probabilities(logits []float32, o Options, p []float64, order []int) []float64 {
 	peak := float64(logits[argmax(logits)])
 	var sum float64
 	for i, l := range logits {
@@ -94,8 +131,7 @@ func Probabilities(logits []float32, o Options) []float64 {
 	for i := range p {
 		p[i] /= sum
 	}
-	order := make([]int, len(p)) // most likely first, ties by index
-	for i := range order {
+	for i := range order { // most likely first, ties by index
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(p[b], p[a]) })

@@ -4,7 +4,9 @@
 //	go run ./cmd/generate -run runs/lm-... -prompt "ROMEO:" -len 500 -temperature 0.8
 //
 // -temperature 0 decodes greedily; -top-k and -top-p restrict the sampling;
-// the same -seed gives the same text.
+// the same -seed gives the same text. -n K draws K samples as one batch
+// (seeds -seed, -seed+1, ...; each the text -n 1 gives with its seed): the
+// first streams out as it comes, the others follow when the batch is done.
 package main
 
 import (
@@ -15,6 +17,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/torchrnn/torchrnn/infer"
@@ -35,7 +38,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	dir := fs.String("run", "", "run folder written by cmd/train -task lm (required)")
 	prompt := fs.String("prompt", "", "text that primes the model (every token is fed before sampling)")
 	n := fs.Int("len", 500, "tokens to generate per sample")
-	samples := fs.Int("n", 1, "number of samples")
+	samples := fs.Int("n", 1, "number of samples, drawn as one batch (seeds -seed, -seed+1, ...)")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same text")
 	device := fs.String("device", "auto", "auto, cpu, cuda or cuda:N")
 	stats := fs.Bool("stats", false, "print the sampling speed (tokens/s, model load excluded) on stderr")
@@ -88,18 +91,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	w := bufio.NewWriter(stdout)
 	start := time.Now()
-	for s := 0; s < *samples; s++ {
-		if s > 0 {
-			fmt.Fprintln(w, "\n----")
-		}
-		fmt.Fprint(w, *prompt)
-		err := g.Generate(ids, *n, o, *seed+uint64(s), func(id int64) error {
-			if _, err := w.WriteString(g.Text(id)); err != nil {
-				return err
-			}
-			return w.Flush() // stream as it comes
-		})
-		if err != nil {
+	batch := infer.MaxStreams
+	if *n > maxBuffered {
+		batch = 1 // every sample streams, none is held in memory
+	}
+	for first := 0; first < *samples; first += batch {
+		k := min(*samples-first, batch)
+		if err := sampleGroup(g, w, ids, *prompt, *n, first, k, o, *seed); err != nil {
 			return fail(1, err)
 		}
 	}
@@ -109,8 +107,40 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if *stats {
 		secs := time.Since(start).Seconds()
-		tokens := *samples * (*n + len(ids))
-		fmt.Fprintf(stderr, "generate: %d tokens (prompt included) in %.2fs: %.0f tokens/s on %s\n", tokens, secs, float64(tokens)/secs, *device)
+		fmt.Fprintf(stderr, "generate: %d sample(s) of %d tokens after a prompt of %d in %.2fs: %.0f tokens/s per sample, %.0f in all on %s\n",
+			*samples, *n, len(ids), secs, float64(*samples**n)/secs/float64(min(*samples, batch)), float64(*samples**n)/secs, *device)
 	}
 	return 0
+}
+
+// maxBuffered is the longest sample (in tokens) held in memory while the
+// first of a batch streams out; longer ones are sampled one at a time.
+const maxBuffered = 1 << 20
+
+// sampleGroup samples k streams as one batch, samples first..first+k-1
+// (seeds seed+first...), and writes them in order with "----" between: the
+// group's first streams out as it comes, the others when all are done.
+func sampleGroup(g *infer.Generator, w *bufio.Writer, ids []int64, prompt string, n, first, k int, o sample.Options, seed uint64) error {
+	if first > 0 {
+		fmt.Fprintln(w, "\n----")
+	}
+	fmt.Fprint(w, prompt)
+	held := make([]strings.Builder, k)
+	err := g.GenerateStreams(ids, n, k, o, seed+uint64(first), func(s int, id int64) error {
+		if s > 0 {
+			held[s].WriteString(g.Text(id))
+			return nil
+		}
+		if _, err := w.WriteString(g.Text(id)); err != nil {
+			return err
+		}
+		return w.Flush() // stream as it comes
+	})
+	if err != nil {
+		return err
+	}
+	for s := 1; s < k; s++ {
+		fmt.Fprintf(w, "\n----\n%s%s", prompt, held[s].String())
+	}
+	return nil
 }
