@@ -216,6 +216,6 @@ func (g *Group) Barrier() error {
 // fail says which collective failed where: almost always because another
 // rank has died or stopped.
 func (g *Group) fail(what string, err error) error {
-	return fmt.Errorf("dist: rank %d of %d: %s failed (another rank ended or its connection to %s broke; every rank stops): %w",
+	return fmt.Errorf("dist: rank %d of %d: %s failed (another rank ended, or the network between the ranks of the job at %s broke; every rank stops): %w",
 		g.Rank, g.Size, what, g.Addr(), err)
 }
