@@ -34,6 +34,7 @@ var tokenizers = map[string]vocab.Tokenizer{
 	"whitespace": vocab.Whitespace,
 	"fields":     vocab.Fields, // white space, case kept (the tagger's)
 	"chars":      vocab.Chars,
+	"moses":      vocab.Moses, // lower-cased, punctuation split as Multi30k's tok/ files
 }
 
 // Tokenizer returns the tokenizer named imdb, whitespace, fields or chars.
@@ -41,7 +42,7 @@ func Tokenizer(name string) (vocab.Tokenizer, error) {
 	if tok, ok := tokenizers[name]; ok {
 		return tok, nil
 	}
-	return nil, fmt.Errorf("rundir: tokenizer %q: want imdb, whitespace, fields or chars", name)
+	return nil, fmt.Errorf("rundir: tokenizer %q: want imdb, whitespace, fields, moses or chars", name)
 }
 
 // Padding pads a batch of the classifier's id sequences, cutting each to

@@ -5,6 +5,7 @@
 //	go run ./cmd/translate -run runs/seq2seq-... -file test.de > test.hyp.en   # one sentence a line
 //	go run ./cmd/translate -run runs/seq2seq-... -file test.de -ref test.en    # and corpus BLEU on stderr
 //	echo "zwei hunde spielen ." | go run ./cmd/translate -run runs/seq2seq-... -show-attention text
+//	go run ./cmd/translate -run runs/seq2seq-... -tokenizer moses "Ein Mann fährt Fahrrad."  # raw text
 //
 // It writes one translation per line. Sentences are tokenised with the
 // run's tokenizer; source words outside its vocabulary are fed as <unk>
@@ -28,6 +29,7 @@ import (
 
 	"github.com/torchrnn/torchrnn/bleu"
 	"github.com/torchrnn/torchrnn/infer"
+	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/torch"
 )
 
@@ -36,8 +38,8 @@ func init() { runtime.LockOSThread() }
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
 type options struct {
-	dir, device, file, ref, attention string
-	beam, threads                     int
+	dir, device, file, ref, attention, tokenizer string
+	beam, threads                                int
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -48,6 +50,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.file, "file", "", "translate each line of this file (else the arguments, else stdin lines)")
 	fs.StringVar(&o.ref, "ref", "", "reference translations, one a line: print corpus BLEU on stderr")
 	fs.IntVar(&o.beam, "beam", 0, "beam width (1: greedy); 0: the run's")
+	fs.StringVar(&o.tokenizer, "tokenizer", "", "split sentences with this tokenizer instead of the run's: moses reads raw text for a run on Multi30k's tokenised files (fields)")
 	fs.IntVar(&o.threads, "threads", 1, "libtorch CPU threads (the trainer's evaluation uses 1)")
 	fs.StringVar(&o.attention, "show-attention", "", "text: print each sentence's attention weights; FILE.png: save them as a heat map")
 	fs.SetOutput(io.Discard)
@@ -112,6 +115,11 @@ func translate(o options, args []string, stdin io.Reader, stdout, stderr io.Writ
 	t, err := infer.LoadTranslator(o.dir, dev)
 	if err != nil {
 		return usageError{fmt.Errorf("-run: %w", err)}
+	}
+	if o.tokenizer != "" {
+		if t.Tokenizer, err = rundir.Tokenizer(o.tokenizer); err != nil {
+			return usageError{fmt.Errorf("-tokenizer: %w", err)}
+		}
 	}
 	beam := o.beam
 	if beam == 0 {
