@@ -18,9 +18,10 @@ type beamHyp struct {
 // Beam decodes each of the B rows of init with beam search of width k:
 // every step extends each row's k live hypotheses by every token and keeps
 // the k best extensions that do not end in <eos>; an extension ending in
-// <eos> that ranks among the k best finishes. A row is done when it has k
-// finished hypotheses, or at its MaxLen, where its live hypotheses end
-// with <eos>. It returns each row's finished hypothesis of the best Score.
+// <eos> that ranks among the k best finishes (the k best finished are
+// kept). A row is done when its best live hypothesis is unlikely to beat
+// the k finished ones (rowDone), or at its MaxLen, where its live
+// hypotheses end with <eos>. It returns each row's finished hypothesis of the best Score.
 // Width 1 is Greedy.
 func Beam[S any](m Model[S], init S, B, k int, opt Options) (hyps []Hypothesis, err error) {
 	if err := opt.check(B); err != nil {
@@ -58,7 +59,7 @@ func Beam[S any](m Model[S], init S, B, k int, opt Options) (hyps []Hypothesis, 
 				continue
 			}
 			next := extend(&st.ranked, b, k, t, live[b], &finished[b], opt)
-			if len(finished[b]) >= k || t+1 >= opt.MaxLen[b] || len(next) == 0 {
+			if rowDone(finished[b], next, b, k, t, opt) {
 				done[b] = true
 				left--
 				continue
@@ -90,6 +91,43 @@ func Beam[S any](m Model[S], init S, B, k int, opt Options) (hyps []Hypothesis, 
 		hyps[b] = Hypothesis{Tokens: best.tokens, LogProb: best.logProb, Score: opt.score(best.logProb, len(best.tokens)+1), Attention: best.attn}
 	}
 	return hyps, nil
+}
+
+// finish adds h to a row's finished hypotheses, keeping the k best by
+// score.
+func finish(finished *[]beamHyp, h beamHyp, k int, opt Options) {
+	*finished = append(*finished, h)
+	if len(*finished) > k {
+		worst := 0
+		for i, f := range *finished {
+			if opt.score(f.logProb, len(f.tokens)+1) < opt.score((*finished)[worst].logProb, len((*finished)[worst].tokens)+1) {
+				worst = i
+			}
+		}
+		*finished = slices.Delete(*finished, worst, worst+1)
+	}
+}
+
+// rowDone says whether row b's search is over after step t: at its
+// maximum length, without live hypotheses, or with k finished ones none of
+// which the best live one is likely to beat: its log-probability over its
+// length at the next step (with <eos>) is no better than the worst kept
+// score (Hugging Face's test; for Alpha 0 it is exact, as log-probabilities
+// only fall). Width 1 stops at the first finished hypothesis, as Greedy.
+func rowDone(finished []beamHyp, next []candidate, b, k, t int, opt Options) bool {
+	switch {
+	case t+1 >= opt.MaxLen[b] || len(next) == 0:
+		return true
+	case len(finished) < k:
+		return false
+	case k == 1:
+		return true
+	}
+	worst := math.Inf(1)
+	for _, f := range finished {
+		worst = math.Min(worst, opt.score(f.logProb, len(f.tokens)+1))
+	}
+	return opt.score(next[0].hyp.logProb, t+2) <= worst
 }
 
 // candidate is an extension of live hypothesis from by token.
@@ -124,7 +162,7 @@ func extend(st *ranked, b, k, t int, live []beamHyp, finished *[]beamHyp, opt Op
 	}
 	if t+1 >= opt.MaxLen[b] {
 		for j := range live {
-			*finished = append(*finished, grow(j, opt.EOS, st.eos[b*k+j]))
+			finish(finished, grow(j, opt.EOS, st.eos[b*k+j]), k, opt)
 		}
 		return nil
 	}
@@ -140,7 +178,7 @@ func extend(st *ranked, b, k, t int, live []beamHyp, finished *[]beamHyp, opt Op
 		}
 		if token == opt.EOS {
 			if r < k {
-				*finished = append(*finished, grow(j, token, lp))
+				finish(finished, grow(j, token, lp), k, opt)
 			}
 			continue
 		}
