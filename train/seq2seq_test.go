@@ -141,3 +141,26 @@ func TestSeq2SeqUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestSeq2SeqResume trains one epoch, then resumes the folder for a second:
+// the vocabularies come from the folder and a second metrics line follows.
+func TestSeq2SeqResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a toy model for two epochs")
+	}
+	runtime.LockOSThread()
+	dir := t.TempDir()
+	cfg, model := seq2seqConfig(t, dir, "toy:sort")
+	cfg.Epochs, cfg.Beam = 1, 1
+	if err := Run(context.Background(), cfg, model, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := Resume(context.Background(), dir, 2, &out); err != nil {
+		t.Fatalf("resume: %v\n%s", err, out.String())
+	}
+	all, err := (&rundir.Folder{Dir: dir}).Metrics()
+	if err != nil || len(all) != 2 || all[1].ValidBLEU <= 0 {
+		t.Errorf("metrics after resume: %+v, %v", all, err)
+	}
+}
