@@ -167,12 +167,12 @@ void torchrnn_dist_free_group(void *group) {
 #endif
 }
 
-// torchrnn_dist_collective runs op on each of the n tensors in place: 0 is
-// a sum all-reduce, 1 a broadcast from rank root, 2 a barrier (no
-// tensors). The n collectives are all started before any is waited for, so
-// they overlap. 1 on success.
-extern "C" int torchrnn_dist_collective(void *group, int op, tensor *tensors, int n, int root);
-int torchrnn_dist_collective(void *group, int op, tensor *tensors, int n, int root) {
+// torchrnn_dist_collective runs op on each of the n tensors (libtch's
+// tensor handles) in place: 0 is a sum all-reduce, 1 a broadcast from rank
+// root, 2 a barrier (no tensors). The n collectives are all started before
+// any is waited for, so they overlap. 1 on success.
+extern "C" int torchrnn_dist_collective(void *group, int op, void **tensors, int n, int root);
+int torchrnn_dist_collective(void *group, int op, void **tensors, int n, int root) {
 #ifdef TORCHRNN_C10D
   PROTECT(
     auto &pg = *static_cast<c10::intrusive_ptr<torchrnn_dist_pg> *>(group);
@@ -185,7 +185,7 @@ int torchrnn_dist_collective(void *group, int op, tensor *tensors, int n, int ro
     c10d::BroadcastOptions bc;
     bc.rootRank = root;
     for (int i = 0; i < n; ++i) {
-      args[i].push_back(*tensors[i]);
+      args[i].push_back(*static_cast<at::Tensor *>(tensors[i]));
       works.push_back(op == 0 ? pg->allreduce(args[i]) : pg->broadcast(args[i], bc));
     }
     for (auto &w : works) w->wait();
