@@ -6,7 +6,8 @@
 WORK holds info.json (written by run.sh: mode, command, date, load) and one
 file of JSON lines per kind of run: pipeline.jsonl (bench/pipeline) and
 packed, padded, default and lm.jsonl (bench/training and its Python
-scripts), and tuned.jsonl (classify.py packed, with glibc's malloc set as
+scripts), sample1 and sample16.jsonl (sampling alone, one stream and 16),
+and tuned.jsonl (classify.py packed, with glibc's malloc set as
 torchrnn sets it). The section goes to stdout; with --write it also
 replaces the text between its mode's markers in the file (added under the
 issue-7 heading when missing). Every number comes from those files.
@@ -96,10 +97,42 @@ def pipeline_table(out, runs):
     return go[0]['reviews'], ratio(med(py, 'total'), med(go, 'total'))
 
 
+SAMPLING = [('sample1', 'character LM sampling alone, 1 stream, characters/s'),
+            ('sample16', 'character LM sampling alone, 16 streams as one batch, characters/s per stream')]
+
+
+def sampling_rows(out, rows):
+    """Appends the rows of sampling alone (run.sh's sampling()), in the
+    training table's columns."""
+    speed = lambda r: r['sample_chars'] / r['sample_s']  # noqa: E731
+    for kind, name in SAMPLING:
+        go, py = rows[kind]['go'], rows[kind]['python']
+        if go and py:
+            out.append('| %s | %d | - | %.0f | %.0f | **%.2fx** | | |'
+                       % (name, go[0]['threads'], med(py, speed), med(go, speed), ratio(med(go, speed), med(py, speed))))
+
+
+def sampling_note(rows):
+    go = rows['sample1']['go']
+    if not go:
+        return ''
+    return ('Sampling alone runs the same model from its initial weights (no training): after the prompt, %s '
+            'characters from one stream, and %s from each of 16 streams fed as one batch (torchrnn: '
+            '`infer.Generator.GenerateStreams`, as `cmd/generate -n 16`; PyTorch: the same loop on [16, V] logits), '
+            'one libtorch thread.' % (f"{go[0]['sample_chars']:,}", f"{rows['sample16']['go'][0]['sample_chars']:,}"
+                                      if rows['sample16']['go'] else '?'))
+
+
 def training_table(out, rows):
     first = next((go[0] for _, _, go, _ in pairs(rows)), None)
     lm = rows['lm']
     if first is None and not lm['go']:
+        if rows['sample1']['go']:  # a sampling run
+            out.append(sampling_note(rows) + '\n')
+            out.append('| run | threads | batches | PyTorch | torchrnn | torchrnn / PyTorch | | |')
+            out.append('|---|---:|---:|---:|---:|---:|---:|---:|')
+            sampling_rows(out, rows)
+            out.append('')
         return
     packed = rows['packed']['python']
     if first and packed:
@@ -119,6 +152,8 @@ def training_table(out, rows):
                    'layer of 256; 64 streams, BPTT 100, Adam 2e-3, clip 5, no dropout) trains one epoch on the first '
                    '90%%, the state carried across windows, evaluates on the rest and samples %d characters at '
                    'temperature 0.8.' % (f"{r['examples']:,}", r['sample_chars']))
+        if rows['sample1']['go']:
+            out.append(sampling_note(rows))
     out.append('tokens/s counts real tokens (not padding) over the training loop: collate, forward, backward, '
                'optimizer step.')
     if rows['tuned']['python']:
@@ -151,6 +186,7 @@ def training_table(out, rows):
         speed = lambda r: r['sample_chars'] / r['sample_s']  # noqa: E731
         out.append('| character LM sampling, characters/s | %d | - | %.0f | %.0f | **%.2fx** | | |'
                    % (go[0]['threads'], med(py, speed), med(go, speed), ratio(med(go, speed), med(py, speed))))
+    sampling_rows(out, rows)
     out.append('')
 
 
@@ -181,6 +217,8 @@ def fwd_bwd_table(out, rows):
 
 
 def results_table(out, rows):
+    if not list(pairs(rows)) and not (rows['lm']['go'] and rows['lm']['python']):
+        return
     out.append('**Evaluation, memory and results** of the same runs: evaluation is one pass without gradients over '
                'the test reviews (the last 10% of the text for the language model), in seconds; peak memory is the '
                "VmHWM of each process (data, model and all) in MiB; loss and accuracy are the evaluation's "
@@ -216,6 +254,12 @@ def targets(out, rows, pipe):
     if same:
         out.append("- Training, same model, strategy and batches, torchrnn's tokens/s at least 1.0x PyTorch's: %s."
                    % '; '.join(same))
+    go, py = rows['sample1']['go'], rows['sample1']['python']
+    if go and py:
+        speed = lambda r: r['sample_chars'] / r['sample_s']  # noqa: E731
+        x = ratio(med(go, speed), med(py, speed))
+        out.append('- Character LM sampling, one stream, one thread, at least 1.5x PyTorch (issue 23): %.2fx, %s.'
+                   % (x, verdict(x >= 1.5)))
     go, py = rows['default']['go'], rows['packed']['python']
     if go and py:
         x = ratio(med(go, 'tokens_per_s'), med(py, 'tokens_per_s'))
@@ -262,13 +306,13 @@ def duration(s):
 def section(work):
     with open(os.path.join(work, 'info.json')) as f:
         info = json.load(f)
-    rows = {kind: load(work, kind) for kind in ('packed', 'tuned', 'padded', 'default', 'lm')}
+    rows = {kind: load(work, kind) for kind in ('packed', 'tuned', 'padded', 'default', 'lm', 'sample1', 'sample16')}
     runs = [r for kind in rows.values() for side in kind.values() for r in side]
     libs = sorted({r['libtorch'] for r in runs})
     version = lambda lang: next((r['version'] for r in runs if r['lang'] == lang), '?')  # noqa: E731
     same = 'both sides mapped `%s`' % libs[0] if len(libs) == 1 else \
         'the sides mapped different libtorch builds: ' + ', '.join('`%s`' % lib for lib in libs)
-    title = {'smoke': 'Smoke run', 'quick': 'Quick run', 'full': 'Full run'}[info['mode']]
+    title = {'smoke': 'Smoke run', 'quick': 'Quick run', 'full': 'Full run', 'sampling': 'Sampling run'}[info['mode']]
     out = ['### %s: `%s`\n' % (title, info['command'])]
     out.append('Measured %s (%s in all) on %s; load average %s before, %s after. %s with libtorch %s (Debian '
                'libtorch1.13 %s) against Python %s with torch %s (Debian python3-torch %s); %s. Medians of %d '

@@ -10,11 +10,13 @@
 #     and PyTorch's packed run once more with glibc's malloc set as torchrnn
 #     sets it (libtorch.TuneMalloc);
 #   - a character-level language model: one epoch, evaluation, sampling
-#     (bench/training: Go, classify.py and charlm.py).
+#     (bench/training: Go, classify.py and charlm.py);
+#   - sampling alone from that model (its initial weights): one stream, and
+#     16 streams as one batch (characters/s per stream), one thread.
 # Go and Python take turns (who goes first alternates by round), with the
 # same libtorch thread count in each pair; the table holds medians.
 #
-#   bench/run.sh [--smoke | --quick] [--reps N] [--no-write]
+#   bench/run.sh [--smoke | --quick | --sampling] [--reps N] [--no-write]
 #
 #   --smoke     a few hundred reviews, one round (a few minutes, most of it the
 #               one packed batch); prints the table and leaves BENCHMARKS.md alone
@@ -28,6 +30,8 @@
 #               packed path starts at about 1,300 tokens/s for its first 8
 #               batches, then runs at about 7,000); the whole text; 5 rounds;
 #               about 15 minutes a round on 2 idle cores
+#   --sampling  the sampling rows alone (a minute or two): 5 rounds of 5,000
+#               characters from one stream and 1,000 from each of 16
 #   --reps N    N rounds instead
 #   --no-write  print the section only
 #
@@ -43,7 +47,7 @@ command="bench/run.sh${*:+ $*}"
 mode=full write=1 reps=
 while [[ $# -gt 0 ]]; do
 	case $1 in
-	--smoke | --quick) mode=${1#--} ;;
+	--smoke | --quick | --sampling) mode=${1#--} ;;
 	--reps)
 		reps=${2:-}
 		[[ $reps =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --reps needs a positive number" >&2; exit 2; }
@@ -60,6 +64,13 @@ case $mode in
 smoke) pipe=400 train=256 test=128 packed_batches=1 chars=20000 sample=100 rounds=1 write=0 ;;
 quick) pipe=25000 train=1000 test=1000 packed_batches=8 chars=100000 sample=300 rounds=3 ;;
 full) pipe=25000 train=25000 test=25000 packed_batches=96 chars=0 sample=500 rounds=5 ;;
+sampling) pipe=0 rounds=5 ;;
+esac
+# Sampling alone: characters from one stream, and per stream from 16.
+case $mode in
+smoke) sample1=200 sample16=50 ;;
+quick) sample1=2000 sample16=500 ;;
+*) sample1=5000 sample16=1000 ;;
 esac
 rounds=${reps:-$rounds}
 
@@ -95,12 +106,13 @@ if ! build 2>"$work/build.log"; then
 fi
 
 echo "run.sh: $mode run, $rounds round(s); unpacking the data ($(date +%T))" >&2
-imdb=$work/imdb
-"$py" "$here/subset.py" "$archive" "$imdb" "$train" "$test"
-pipedir=$imdb
-if [[ $pipe != "$train" ]]; then
-	pipedir=$work/pipe
-	"$py" "$here/subset.py" "$archive" "$pipedir" "$pipe" 0
+imdb=$work/imdb pipedir=$work/imdb
+if [[ $mode != sampling ]]; then
+	"$py" "$here/subset.py" "$archive" "$imdb" "$train" "$test"
+	if [[ $pipe != "$train" ]]; then
+		pipedir=$work/pipe
+		"$py" "$here/subset.py" "$archive" "$pipedir" "$pipe" 0
+	fi
 fi
 
 # Each run appends one JSON line to $work/KIND.jsonl.
@@ -128,9 +140,21 @@ say() { echo "run.sh: $(date +%T) round $round of $rounds: $*" >&2; }
 
 date=$(date -u '+%Y-%m-%d %H:%M UTC')
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-OMP_NUM_THREADS=1 "$work/pipeline" -data "$pipedir" >/dev/null # warm-up: page cache
-OMP_NUM_THREADS=1 "$py" "$here/pipeline/pipeline.py" "$pipedir" >/dev/null
+if [[ $mode != sampling ]]; then
+	OMP_NUM_THREADS=1 "$work/pipeline" -data "$pipedir" >/dev/null # warm-up: page cache
+	OMP_NUM_THREADS=1 "$py" "$here/pipeline/pipeline.py" "$pipedir" >/dev/null
+fi
+# sampling: one stream, then 16 as one batch, from the initial weights.
+sampling() {
+	say "character LM sampling, 1 thread, 1 stream and 16"
+	alternate train_go train_py sample1 1 lm --text "$text" --chars 20000 --no-train --sample "$sample1" --streams 1
+	alternate train_go train_py sample16 1 lm --text "$text" --chars 20000 --no-train --sample "$sample16" --streams 16
+}
 for round in $(seq "$rounds"); do
+	if [[ $mode == sampling ]]; then
+		sampling
+		continue
+	fi
 	say "data pipeline, $pipe reviews"
 	alternate pipe_go pipe_py
 	say "classifier, packed, $cores threads, $packed_batches batches"
@@ -144,6 +168,7 @@ for round in $(seq "$rounds"); do
 	train_go default 1 classify --data "$imdb" --strategy padded --bucket
 	say "character language model, 1 thread"
 	alternate train_go train_py lm 1 lm --text "$text" --chars "$chars" --sample "$sample"
+	sampling
 done
 
 cat >"$work/info.json" <<EOF

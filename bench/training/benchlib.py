@@ -74,7 +74,7 @@ def emit(task, strategy, threads, examples, vocab, load_s, tr, va, **extra):
     training and evaluation passes tr and va."""
     r = dict(lang='python', task=task, strategy=strategy, bucket=False, threads=threads, examples=examples,
              vocab=vocab, batches=tr['batches'], tokens=tr['tokens'], load_s=load_s, train_s=tr['seconds'],
-             train_cpu_s=tr['cpu'], tokens_per_s=tr['tokens'] / tr['seconds'], train_loss=tr['loss'],
+             train_cpu_s=tr['cpu'], tokens_per_s=tr['tokens'] / tr['seconds'] if tr['seconds'] else 0, train_loss=tr['loss'],
              train_acc=tr.get('acc', 0), eval_s=va['seconds'], eval_examples=va['examples'],
              eval_tokens=va['tokens'], eval_loss=va['loss'], eval_acc=va.get('acc', 0), sample_chars=0, sample_s=0,
              peak_rss_mib=peak_rss_mib(), libtorch=libtorch_path(), version=torch.__version__)

@@ -76,16 +76,18 @@ def run_pass(model, opt, stream, a, train):
 
 
 def generate(model, prompt, a):
-    """Feeds prompt (ids), then samples a.sample characters one at a time."""
+    """Feeds prompt (ids), then samples a.sample characters one at a time
+    in a.streams streams as one batch."""
     g = torch.Generator().manual_seed(a.seed)
     model.eval()
     with torch.no_grad():
         logits, state = model(torch.tensor([prompt]))  # [1, P] -> [1, P, V]
-        logits = logits[:, -1]  # [1, V]
+        logits = logits[:, -1].repeat(a.streams, 1)  # [K, V]
+        state = tuple(s.repeat(1, a.streams, 1) for s in state)  # [layers, K, H]
         for _ in range(a.sample):
             logits[:, :2] = float('-inf')  # never <pad> or <unk>
             probs = torch.softmax(logits / a.temperature, dim=-1)
-            nxt = torch.multinomial(probs, 1, generator=g)  # [1, 1]
+            nxt = torch.multinomial(probs, 1, generator=g)  # [K, 1]
             logits, state = model(nxt, state)
             logits = logits[:, -1]
 
@@ -100,7 +102,9 @@ def main():
     ap.add_argument('--lr', type=float, default=2e-3, help='Adam learning rate')
     ap.add_argument('--clip', type=float, default=5, help='clip the gradient norm to this; 0: no clipping')
     ap.add_argument('--seed', type=int, default=1, help='seeds the initial weights and the sampling')
-    ap.add_argument('--sample', type=int, default=500, help='characters to generate after training')
+    ap.add_argument('--sample', type=int, default=500, help='characters to generate after training, per stream')
+    ap.add_argument('--streams', type=int, default=1, help='streams sampled as one batch')
+    ap.add_argument('--no-train', action='store_true', help='sample from the initial weights: no training')
     ap.add_argument('--temperature', type=float, default=0.8)
     ap.add_argument('--prompt', default='First Citizen:', help='text fed before sampling')
     ap.add_argument('--embed', type=int, default=64)
@@ -129,13 +133,14 @@ def main():
     vocab_size = len(char_to_int) + 2
     model = LM(vocab_size, a.embed, a.hidden)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
-    tr = run_pass(model, opt, ids[:n_train], a, True)
-    va = run_pass(model, opt, ids[n_train:], a, False)
+    none = dict(batches=0, examples=0, tokens=0, loss=0.0, seconds=0.0, cpu=0.0)
+    tr = none if a.no_train else run_pass(model, opt, ids[:n_train], a, True)
+    va = none if a.no_train else run_pass(model, opt, ids[n_train:], a, False)
     clock = benchlib.Clock()
     generate(model, [char_to_int[c] for c in a.prompt], a)
     sample_s, _ = clock.stop()
     benchlib.emit('lm', 'padded', a.threads, len(ids), vocab_size, load_s, tr, va, sample_chars=a.sample,
-                  sample_s=sample_s)
+                  sample_s=sample_s, streams=a.streams)
 
 
 if __name__ == '__main__':

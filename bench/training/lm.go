@@ -27,7 +27,9 @@ type lmConfig struct {
 	Batch, BPTT int
 	LR, Clip    float64
 	Seed        int64
-	Sample      int // characters to generate after training
+	Sample      int // characters to generate after training, per stream
+	Streams     int // streams sampled as one batch
+	NoTrain     bool
 	Temperature float64
 	Prompt      string
 	Model       lstm.Config
@@ -37,7 +39,7 @@ func defaultLM() lmConfig {
 	return lmConfig{
 		Text:    filepath.Join("..", "shared", "data", "corpus", "tinyshakespeare.txt"),
 		Threads: 1, Batch: 64, BPTT: 100, LR: 2e-3, Clip: 5, Seed: 1,
-		Sample: 500, Temperature: 0.8, Prompt: "First Citizen:",
+		Sample: 500, Streams: 1, Temperature: 0.8, Prompt: "First Citizen:",
 		Model: lstm.Config{Embed: 64, Hidden: 256, Layers: 1, Cell: lstm.LSTM},
 	}
 }
@@ -51,7 +53,9 @@ func (c *lmConfig) registerFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.LR, "lr", c.LR, "Adam learning rate")
 	fs.Float64Var(&c.Clip, "clip", c.Clip, "clip the gradient norm to this; 0: no clipping")
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "seeds the initial weights and the sampling")
-	fs.IntVar(&c.Sample, "sample", c.Sample, "characters to generate after training")
+	fs.IntVar(&c.Sample, "sample", c.Sample, "characters to generate after training, per stream")
+	fs.IntVar(&c.Streams, "streams", c.Streams, "streams sampled as one batch (seeds -seed, -seed+1, ...)")
+	fs.BoolVar(&c.NoTrain, "no-train", c.NoTrain, "sample from the initial weights: no training, no evaluation")
 	fs.Float64Var(&c.Temperature, "temperature", c.Temperature, "sampling temperature")
 	fs.StringVar(&c.Prompt, "prompt", c.Prompt, "text fed before sampling")
 	fs.IntVar(&c.Model.Embed, "embed", c.Model.Embed, "embedding size")
@@ -67,8 +71,8 @@ func languageModel(args []string) (Result, error) {
 	if err := fs.Parse(args); err != nil {
 		return Result{}, err
 	}
-	if cfg.Threads < 1 || cfg.Chars < 0 || cfg.Sample < 0 {
-		return Result{}, fmt.Errorf("-threads must be positive, -chars and -sample not negative")
+	if cfg.Threads < 1 || cfg.Chars < 0 || cfg.Sample < 0 || cfg.Streams < 1 {
+		return Result{}, fmt.Errorf("-threads and -streams must be positive, -chars and -sample not negative")
 	}
 	if _, warning := libtorch.CapThreads(cfg.Threads); warning != "" {
 		fmt.Fprintf(os.Stderr, "warning: -threads: %s\n", warning)
@@ -98,13 +102,14 @@ func languageModel(args []string) (Result, error) {
 		return r, err
 	}
 	run := &lmRun{model: m, step: step}
-	tr, err := run.pass(ids[:nTrain], cfg, true)
-	if err != nil {
-		return r, err
-	}
-	va, err := run.pass(ids[nTrain:], cfg, false)
-	if err != nil {
-		return r, err
+	var tr, va phase
+	if !cfg.NoTrain {
+		if tr, err = run.pass(ids[:nTrain], cfg, true); err != nil {
+			return r, err
+		}
+		if va, err = run.pass(ids[nTrain:], cfg, false); err != nil {
+			return r, err
+		}
 	}
 	clock := startClock()
 	if err := run.generate(prompt, v, cfg); err != nil {
@@ -113,9 +118,12 @@ func languageModel(args []string) (Result, error) {
 	var sampling phase
 	clock.stop(&sampling)
 	r.Batches, r.Tokens, r.TrainSec, r.TrainCPU = tr.batches, tr.tokens, tr.seconds, tr.cpu
-	r.TokensPerS, r.TrainLoss = float64(tr.tokens)/tr.seconds, tr.loss
+	r.TrainLoss = tr.loss
+	if tr.seconds > 0 {
+		r.TokensPerS = float64(tr.tokens) / tr.seconds
+	}
 	r.EvalSec, r.EvalExamples, r.EvalTokens, r.EvalLoss = va.seconds, len(ids)-nTrain, va.tokens, va.loss
-	r.SampleChars, r.SampleSec = cfg.Sample, sampling.seconds
+	r.SampleChars, r.SampleSec, r.Streams = cfg.Sample, sampling.seconds, cfg.Streams
 	return r, nil
 }
 

@@ -93,7 +93,8 @@ type Result struct {
 	EvalTokens       int64   `json:"eval_tokens"`
 	EvalLoss         float64 `json:"eval_loss"`
 	EvalAcc          float64 `json:"eval_acc"`     // classify only
-	SampleChars      int     `json:"sample_chars"` // lm only
+	SampleChars      int     `json:"sample_chars"` // lm only, per stream
+	Streams          int     `json:"streams"`      // lm only: streams sampled as one batch
 	SampleSec        float64 `json:"sample_s"`
 	PeakRSS          float64 `json:"peak_rss_mib"` // VmHWM at the end of the run
 	Libtorch         string  `json:"libtorch"`     // the libtorch_cpu library mapped into the process
