@@ -7,17 +7,17 @@ package libtorch
 // fitgotch's sample extension, compiled into gotch's libtch. Weak: a copy of
 // libtch fitted before the extension existed still links, and NewLMStep
 // reports that it is missing.
-extern void *torchrnn_lm_new(int cell, void *emb, void **w, int layers, void *dec_w, void *dec_b) __attribute__((weak));
+extern void *torchrnn_lm_new(void *emb, void **w, int layers, void *dec_w, void *dec_b) __attribute__((weak));
 extern void torchrnn_lm_free(void *lm) __attribute__((weak));
-extern int torchrnn_lm_step(void *lm, void *h, void *c, const int64_t *ids, int64_t batch, float *out) __attribute__((weak));
+extern int torchrnn_lm_step(int cell, void *lm, void *h, void *c, const int64_t *ids, int64_t batch, float *out) __attribute__((weak));
 
 static int torchrnn_has_lm_step(void) { return torchrnn_lm_new && torchrnn_lm_free && torchrnn_lm_step; }
-static void *torchrnn_call_lm_new(int cell, void *emb, void **w, int layers, void *dec_w, void *dec_b) {
-	return torchrnn_lm_new(cell, emb, w, layers, dec_w, dec_b);
+static void *torchrnn_call_lm_new(void *emb, void **w, int layers, void *dec_w, void *dec_b) {
+	return torchrnn_lm_new(emb, w, layers, dec_w, dec_b);
 }
 static void torchrnn_call_lm_free(void *lm) { torchrnn_lm_free(lm); }
-static int torchrnn_call_lm_step(void *lm, void *h, void *c, const int64_t *ids, int64_t batch, float *out) {
-	return torchrnn_lm_step(lm, h, c, ids, batch, out);
+static int torchrnn_call_lm_step(int cell, void *lm, void *h, void *c, const int64_t *ids, int64_t batch, float *out) {
+	return torchrnn_lm_step(cell, lm, h, c, ids, batch, out);
 }
 */
 import "C"
@@ -50,6 +50,7 @@ const (
 // of every token (when at most 16 MB); Free releases both.
 type LMStep struct {
 	lm    unsafe.Pointer
+	cell  C.int
 	vocab int
 }
 
@@ -74,11 +75,11 @@ func NewLMStep(cell int, emb *ts.Tensor, w []*ts.Tensor, decW, decB *ts.Tensor) 
 	}
 	runtime.LockOSThread() // the error is the thread's
 	defer runtime.UnlockOSThread()
-	lm := C.torchrnn_call_lm_new(C.int(cell), emb.Ctensor(), handles, C.int(len(w)/4), decW.Ctensor(), decB.Ctensor())
+	lm := C.torchrnn_call_lm_new(emb.Ctensor(), handles, C.int(len(w)/4), decW.Ctensor(), decB.Ctensor())
 	if lm == nil {
 		return nil, lastErr("libtorch: language-model step")
 	}
-	return &LMStep{lm: lm, vocab: int(shape[0])}, nil
+	return &LMStep{lm: lm, cell: C.int(cell), vocab: int(shape[0])}, nil
 }
 
 // Run advances len(ids) streams by one token: h (and c, LSTM only, else
@@ -94,7 +95,7 @@ func (s *LMStep) Run(ids []int64, h, c *ts.Tensor, out []float32) error {
 	if c != nil {
 		cp = c.Ctensor()
 	}
-	ok := C.torchrnn_call_lm_step(s.lm, h.Ctensor(), cp,
+	ok := C.torchrnn_call_lm_step(s.cell, s.lm, h.Ctensor(), cp,
 		(*C.int64_t)(unsafe.Pointer(&ids[0])), C.int64_t(len(ids)), (*C.float)(unsafe.Pointer(&out[0])))
 	if ok != 1 {
 		return lastErr("libtorch: language-model step")
