@@ -9,8 +9,10 @@ package fitgotch
 // The headers are included only when present (__has_include), so a
 // libtorch without them still fits: the functions then raise a call-time
 // error. libtorch 1.13's process groups derive from ProcessGroup, 2.x's from
-// Backend; the calls used here are the same in both, and a function that
-// does not compile against a given release is stubbed like any op.
+// Backend (torchrnn_dist_pg is whichever ProcessGroupGloo derives from, not
+// chosen by version number); the calls used here are the same in both, and a
+// function that does not compile against a given release is stubbed like any
+// op.
 const distExtensions = `
 // torchrnn distributed extensions (c10d).
 #include <chrono>
@@ -23,8 +25,14 @@ const distExtensions = `
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #define TORCHRNN_C10D 1
-#if TORCH_VERSION_MAJOR >= 2
-typedef c10d::Backend torchrnn_dist_pg;
+// The process groups' base class, whatever the release: Backend where
+// ProcessGroupGloo derives from it (2.x), else ProcessGroup (1.13, whose
+// Backend.hpp exists but is not that base).
+#if __has_include(<torch/csrc/distributed/c10d/Backend.hpp>)
+#include <type_traits>
+#include <torch/csrc/distributed/c10d/Backend.hpp>
+typedef std::conditional<std::is_base_of<c10d::Backend, c10d::ProcessGroupGloo>::value,
+  c10d::Backend, c10d::ProcessGroup>::type torchrnn_dist_pg;
 #else
 typedef c10d::ProcessGroup torchrnn_dist_pg;
 #endif
