@@ -162,7 +162,7 @@ func tail(s string) string {
 // for the others must name (the flag itself unless said).
 type flagCase struct {
 	flag  string
-	task  string            // classify, lm or tag
+	task  string            // classify, lm, tag or seq2seq
 	valid map[string]bool   // value -> succeeds
 	names map[string]string // value -> what the error names, when not -flag
 	extra []string          // more arguments
@@ -211,6 +211,11 @@ var trainFlags = []flagCase{
 	{flag: "lr-final", task: "tag", valid: ok("0")},
 	{flag: "char-embed", task: "tag", valid: ok("0")},
 	{flag: "char-hidden", task: "tag", valid: ok("0")},
+	{flag: "beam", task: "seq2seq"},
+	{flag: "alpha", task: "seq2seq", valid: ok("0", huge, maxInt)},
+	{flag: "teacher-forcing", task: "seq2seq"},
+	{flag: "label-smoothing", task: "seq2seq", valid: ok("0")},
+	{flag: "max-time", task: "seq2seq", valid: ok("0")},
 }
 
 func TestTrainFlagExtremes(t *testing.T) {
@@ -219,6 +224,7 @@ func TestTrainFlagExtremes(t *testing.T) {
 		"classify": {"-data", filepath.Join(dir, "tiny.csv")},
 		"lm":       {"-text", filepath.Join(dir, "tiny.txt")},
 		"tag":      {"-train", filepath.Join(dir, "tiny.conllu"), "-valid", "0.25"},
+		"seq2seq":  {"-data", "toy:reverse", "-embed", "8", "-hidden", "16"},
 	}
 	for _, fc := range trainFlags {
 		for _, v := range extremes {
