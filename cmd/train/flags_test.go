@@ -211,6 +211,8 @@ var trainFlags = []flagCase{
 	{flag: "lr-final", task: "tag", valid: ok("0")},
 	{flag: "char-embed", task: "tag", valid: ok("0")},
 	{flag: "char-hidden", task: "tag", valid: ok("0")},
+	{flag: "dist-timeout", task: "classify", valid: ok("0")},
+	{flag: "dist-backend", task: "classify"},
 	{flag: "beam", task: "seq2seq"},
 	{flag: "alpha", task: "seq2seq", valid: ok("0", huge, maxInt)},
 	{flag: "teacher-forcing", task: "seq2seq"},
