@@ -1,10 +1,6 @@
 package bitext
 
 import (
-	"archive/tar"
-	"bufio"
-	"bytes"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"os"
@@ -12,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ulikunitz/xz"
+	"github.com/torchrnn/torchrnn/internal/tarball"
 )
 
 // Splits are a corpus's training, validation and test pairs.
@@ -68,11 +64,16 @@ func ReadMulti30k(src string, srcLang, tgtLang string, raw bool) (*Splits, error
 			defer f.Close()
 			return take(p, f)
 		})
+		if err != nil {
+			err = fmt.Errorf("bitext: %w", err)
+		}
 	} else {
-		err = readTar(src, take)
+		err = tarball.Walk(src, "bitext", func(member string, r io.Reader) error {
+			return take(src+":"+member, r)
+		})
 	}
 	if err != nil {
-		return nil, fmt.Errorf("bitext: %w", err)
+		return nil, err
 	}
 	var out [3][]Pair
 	for i := range out {
@@ -95,41 +96,4 @@ func missing(want map[string]int, k int) string {
 		}
 	}
 	return "?"
-}
-
-// readTar hands take the regular files of a plain, gzip or xz tar.
-func readTar(src string, take func(string, io.Reader) error) error {
-	f, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	br := bufio.NewReaderSize(f, 1<<20)
-	magic, _ := br.Peek(6)
-	var r io.Reader = br
-	switch {
-	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
-		if r, err = gzip.NewReader(br); err != nil {
-			return fmt.Errorf("%s: %w", src, err)
-		}
-	case bytes.HasPrefix(magic, []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}):
-		if r, err = xz.NewReader(br); err != nil {
-			return fmt.Errorf("%s: %w", src, err)
-		}
-	}
-	tr := tar.NewReader(r)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%s: not a readable tar archive: %w", src, err)
-		}
-		if h.Typeflag == tar.TypeReg {
-			if err := take(src+":"+h.Name, tr); err != nil {
-				return err
-			}
-		}
-	}
 }

@@ -1,10 +1,6 @@
 package conll
 
 import (
-	"archive/tar"
-	"bufio"
-	"bytes"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"os"
@@ -12,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ulikunitz/xz"
+	"github.com/torchrnn/torchrnn/internal/tarball"
 )
 
 // Splits are a corpus's train, dev and test sentences.
@@ -72,7 +68,12 @@ func ReadSplits(src string, opt Options) (*Splits, error) {
 	if fi.IsDir() {
 		err = readDir(src, take)
 	} else {
-		err = readTar(src, take)
+		err = tarball.Walk(src, "conll", func(member string, r io.Reader) error {
+			if split(member) < 0 {
+				return nil
+			}
+			return take(src+":"+member, r)
+		})
 	}
 	if err != nil {
 		return nil, err
@@ -100,46 +101,6 @@ func readDir(dir string, take func(string, io.Reader) error) error {
 		err = take(p, f)
 		f.Close()
 		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// readTar reads the regular files of a plain, gzip or xz tar, in the
-// archive's order.
-func readTar(src string, take func(string, io.Reader) error) error {
-	f, err := os.Open(src)
-	if err != nil {
-		return fmt.Errorf("conll: %w", err)
-	}
-	defer f.Close()
-	br := bufio.NewReaderSize(f, 1<<20)
-	magic, _ := br.Peek(6)
-	var r io.Reader = br
-	switch {
-	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
-		if r, err = gzip.NewReader(br); err != nil {
-			return fmt.Errorf("conll: %s: %w", src, err)
-		}
-	case bytes.HasPrefix(magic, []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}):
-		if r, err = xz.NewReader(br); err != nil {
-			return fmt.Errorf("conll: %s: %w", src, err)
-		}
-	}
-	tr := tar.NewReader(r)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("conll: %s: not a readable tar archive: %w", src, err)
-		}
-		if h.Typeflag != tar.TypeReg || split(h.Name) < 0 {
-			continue
-		}
-		if err := take(src+":"+h.Name, tr); err != nil {
 			return err
 		}
 	}
