@@ -5,7 +5,9 @@
 #
 #   1. weights/testdata/gen_fixtures.py run afresh writes the committed
 #      fixtures byte for byte (torch.save files, safetensors, logits; not
-#      legacy.pt, whose format keys storages by memory address);
+#      legacy.pt, whose format keys storages by memory address), or, on a
+#      processor whose kernels round differently, with the same structure
+#      and numbers within 1e-5 (scripts/fixtures-close.py);
 #   2. the Go tests load PyTorch's files strictly and match its logits, and
 #      PyTorch loads torchrnn's .safetensors exports with strict=True and
 #      matches torchrnn's logits (LSTM, GRU, RNN bidirectional 2 layers, a
@@ -30,12 +32,18 @@ trap 'rm -rf "$fresh"' EXIT
 "$PY" weights/testdata/gen_fixtures.py "$fresh" >/dev/null
 for f in "$fresh"/*; do
   [ "$(basename "$f")" = legacy.pt ] && continue # the pre-1.6 format keys storages by memory address
-  if ! cmp -s "$f" "weights/testdata/$(basename "$f")"; then
-    echo "pytorch-check: weights/testdata/$(basename "$f") differs from what gen_fixtures.py writes now" >&2
+  want="weights/testdata/$(basename "$f")"
+  cmp -s "$f" "$want" && continue
+  # Another processor rounds PyTorch's CPU kernels differently in the last
+  # bits (the committed files came from an AVX2 machine; AVX-512 differs):
+  # then the same names, shapes and dtypes, numbers within 1e-5.
+  if [[ $f != *.pt && $f != *.json ]] || ! "$PY" scripts/fixtures-close.py "$f" "$want" >&2; then
+    echo "pytorch-check: $want differs from what gen_fixtures.py writes now" >&2
     exit 1
   fi
+  echo "pytorch-check: $want regenerates within 1e-5 (not byte for byte: this CPU rounds differently)"
 done
-echo "pytorch-check: fixtures regenerate byte for byte"
+echo "pytorch-check: fixtures regenerate"
 
 log="$fresh/go-test.log"
 status=0
