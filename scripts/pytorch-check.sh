@@ -35,7 +35,8 @@ for f in "$fresh"/*; do
   want="weights/testdata/$(basename "$f")"
   cmp -s "$f" "$want" && continue
   # Another processor rounds PyTorch's CPU kernels differently in the last
-  # bits (the committed files came from an AVX2 machine; AVX-512 differs):
+  # bits (the committed files came from another machine; this AVX-512 one
+  # differs):
   # then the same names, shapes and dtypes, numbers within 1e-5.
   if [[ $f != *.pt && $f != *.json ]] || ! "$PY" scripts/fixtures-close.py "$f" "$want" >&2; then
     echo "pytorch-check: $want differs from what gen_fixtures.py writes now" >&2
