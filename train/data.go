@@ -122,28 +122,36 @@ type batch struct {
 	err     error
 }
 
-// batches pads the batches of an epoch on a goroutine of its own (the
-// spare core), a few ahead of the consumer, until ctx ends.
-func batches(ctx context.Context, e encoded, order [][]int, pad seq.Padding) <-chan batch {
-	out := make(chan batch, 4)
+// ahead builds the batch of each index set of order on a goroutine of its
+// own (the spare core), a few ahead of the consumer, until ctx ends; every
+// task's batches come through it.
+func ahead[B any](ctx context.Context, order [][]int, build func(idx []int) B) <-chan B {
+	out := make(chan B, 4)
 	go func() {
 		defer close(out)
 		for _, idx := range order {
-			seqs, labels := make([][]int64, len(idx)), make([]int64, len(idx))
-			for i, j := range idx {
-				seqs[i], labels[i] = e.ids[j], e.labels[j]
-			}
-			ids, lengths, T, err := pad.Pad(seqs)
-			b := batch{ids: ids, lengths: lengths, labels: labels, B: len(idx), T: T, err: err}
-			for _, l := range lengths {
-				b.tokens += l
-			}
 			select {
-			case out <- b:
+			case out <- build(idx):
 			case <-ctx.Done():
 				return
 			}
 		}
 	}()
 	return out
+}
+
+// batches pads the classifier's batches of an epoch, ahead of the consumer.
+func batches(ctx context.Context, e encoded, order [][]int, pad seq.Padding) <-chan batch {
+	return ahead(ctx, order, func(idx []int) batch {
+		seqs, labels := make([][]int64, len(idx)), make([]int64, len(idx))
+		for i, j := range idx {
+			seqs[i], labels[i] = e.ids[j], e.labels[j]
+		}
+		ids, lengths, T, err := pad.Pad(seqs)
+		b := batch{ids: ids, lengths: lengths, labels: labels, B: len(idx), T: T, err: err}
+		for _, l := range lengths {
+			b.tokens += l
+		}
+		return b
+	})
 }

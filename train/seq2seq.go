@@ -38,34 +38,25 @@ type s2sBatch struct {
 	tokens             int64 // target tokens, <eos> included
 }
 
-// s2sBatches builds the batches of order on a goroutine, a few ahead.
+// s2sBatches builds the batches of order, ahead of the consumer.
 func s2sBatches(ctx context.Context, e parallel, order [][]int, bos int64) <-chan s2sBatch {
-	out := make(chan s2sBatch, 4)
-	go func() {
-		defer close(out)
-		for _, idx := range order {
-			b := s2sBatch{B: len(idx)}
-			for _, j := range idx {
-				b.S, b.T = max(b.S, len(e.src[j])), max(b.T, len(e.tgt[j]))
-			}
-			b.src, b.tgtIn, b.tgtOut = make([]int64, b.B*b.S), make([]int64, b.B*b.T), make([]int64, b.B*b.T)
-			for i, j := range idx {
-				copy(b.src[i*b.S:], e.src[j])
-				b.srcLen = append(b.srcLen, int64(len(e.src[j])))
-				y := e.tgt[j]
-				b.tgtIn[i*b.T] = bos
-				copy(b.tgtIn[i*b.T+1:], y[:len(y)-1])
-				copy(b.tgtOut[i*b.T:], y)
-				b.tokens += int64(len(y))
-			}
-			select {
-			case out <- b:
-			case <-ctx.Done():
-				return
-			}
+	return ahead(ctx, order, func(idx []int) s2sBatch {
+		b := s2sBatch{B: len(idx)}
+		for _, j := range idx {
+			b.S, b.T = max(b.S, len(e.src[j])), max(b.T, len(e.tgt[j]))
 		}
-	}()
-	return out
+		b.src, b.tgtIn, b.tgtOut = make([]int64, b.B*b.S), make([]int64, b.B*b.T), make([]int64, b.B*b.T)
+		for i, j := range idx {
+			copy(b.src[i*b.S:], e.src[j])
+			b.srcLen = append(b.srcLen, int64(len(e.src[j])))
+			y := e.tgt[j]
+			b.tgtIn[i*b.T] = bos
+			copy(b.tgtIn[i*b.T+1:], y[:len(y)-1])
+			copy(b.tgtOut[i*b.T:], y)
+			b.tokens += int64(len(y))
+		}
+		return b
+	})
 }
 
 // translator trains lstm.Seq2Seq on sentence pairs.

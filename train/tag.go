@@ -54,41 +54,32 @@ type tagBatch struct {
 	gold      [][]int64 // each sentence's tags, unpadded
 }
 
-// tagBatches builds the batches of order on a goroutine, a few ahead.
+// tagBatches builds the batches of order, ahead of the consumer.
 func tagBatches(ctx context.Context, e tagged, order [][]int, spell func(string) []int64) <-chan tagBatch {
-	out := make(chan tagBatch, 4)
-	go func() {
-		defer close(out)
-		for _, idx := range order {
-			b := tagBatch{B: len(idx)}
-			for _, j := range idx {
-				b.T = max(b.T, len(e.ids[j]))
-			}
-			b.ids, b.tags = make([]int64, b.B*b.T), make([]int64, b.B*b.T)
-			words := make([][]string, 0, b.B)
-			for i, j := range idx {
-				copy(b.ids[i*b.T:], e.ids[j])
-				row := b.tags[i*b.T : (i+1)*b.T]
-				for t := range row {
-					row[t] = tagPad
-				}
-				copy(row, e.tags[j])
-				b.lengths = append(b.lengths, int64(len(e.ids[j])))
-				b.tokens += int64(len(e.ids[j]))
-				b.gold = append(b.gold, e.tags[j])
-				words = append(words, e.words[j])
-			}
-			if spell != nil {
-				b.words = lstm.SpellWords(words, b.T, spell)
-			}
-			select {
-			case out <- b:
-			case <-ctx.Done():
-				return
-			}
+	return ahead(ctx, order, func(idx []int) tagBatch {
+		b := tagBatch{B: len(idx)}
+		for _, j := range idx {
+			b.T = max(b.T, len(e.ids[j]))
 		}
-	}()
-	return out
+		b.ids, b.tags = make([]int64, b.B*b.T), make([]int64, b.B*b.T)
+		words := make([][]string, 0, b.B)
+		for i, j := range idx {
+			copy(b.ids[i*b.T:], e.ids[j])
+			row := b.tags[i*b.T : (i+1)*b.T]
+			for t := range row {
+				row[t] = tagPad
+			}
+			copy(row, e.tags[j])
+			b.lengths = append(b.lengths, int64(len(e.ids[j])))
+			b.tokens += int64(len(e.ids[j]))
+			b.gold = append(b.gold, e.tags[j])
+			words = append(words, e.words[j])
+		}
+		if spell != nil {
+			b.words = lstm.SpellWords(words, b.T, spell)
+		}
+		return b
+	})
 }
 
 // tagger trains lstm.Tagger on tagged sentences.
