@@ -6,7 +6,11 @@
 //
 // It prints the label, its probability and the start of each text, tab-separated.
 // -explain then prints each token the model read with its attention weight
-// (runs trained with -pooling attention).
+// (runs trained with -pooling attention). -eval FILE scores the run on a
+// labelled split instead (accuracy, per-class precision, recall and F1,
+// macro F1, and the F1 of positive and negative where both classes exist):
+//
+//	go run ./cmd/predict -run runs/classify-... -eval test.tsv -text-column text -label-column label
 //
 // On a tagger's run (-task tag) it tags sentences, one per line
 // (whitespace-tokenised, or -tokenizer), or the tokens of a CoNLL file, and
@@ -47,6 +51,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer) int {
 	fs.Var(&inputs, "file", "classify the whole file as one text (repeatable)")
 	explain := fs.Bool("explain", false, "after each text, print each token it kept with its attention weight (a run trained with -pooling attention)")
 	tf := tagFlags(fs)
+	ef := evalFlags(fs)
 	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
 	fs.SetOutput(os.Stderr)
@@ -64,9 +69,14 @@ func run(args []string, stdin io.Reader, stdout io.Writer) int {
 	if isTagRun(*dir) {
 		return tagRun(*dir, *device, tf, fs.Args(), stdin, stdout)
 	}
-	texts, err := gather(fs.Args(), inputs, stdin)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "predict:", err)
+	var texts []string
+	if *ef.file == "" {
+		if texts, err = gather(fs.Args(), inputs, stdin); err != nil {
+			fmt.Fprintln(os.Stderr, "predict:", err)
+			return 2
+		}
+	} else if len(fs.Args()) > 0 || len(inputs) > 0 || *explain {
+		fmt.Fprintln(os.Stderr, "predict: -eval scores a labelled file: give no texts, -file or -explain with it")
 		return 2
 	}
 	dev, err := torch.ParseDevice(*device)
@@ -78,6 +88,13 @@ func run(args []string, stdin io.Reader, stdout io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "predict: -run:", err)
 		return 2
+	}
+	if *ef.file != "" {
+		if err := evaluate(p, ef, stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "predict:", err)
+			return 1
+		}
+		return 0
 	}
 	if *explain {
 		return explainTexts(p, texts, stdout)

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/torchrnn/torchrnn/train"
+)
+
+// -eval scores a labelled file with the run: its accuracy is the share of
+// the file's labels that predicting its texts one by one gives, each class
+// gets a line, and with positive and negative classes their mean F1 is
+// printed. A label the run does not know is an error naming it.
+func TestEval(t *testing.T) {
+	runtime.LockOSThread()
+	dir := t.TempDir()
+	words := map[string]string{"positive": "a good great film", "negative": "a bad dull film", "neutral": "a film on tuesday"}
+	labels := []string{"positive", "negative", "neutral"}
+	var rows strings.Builder
+	for i := range 60 {
+		fmt.Fprintf(&rows, "%s %d\t%s\n", words[labels[i%3]], i%7, labels[i%3])
+	}
+	data := filepath.Join(dir, "data.tsv")
+	if err := os.WriteFile(data, []byte(rows.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, model := train.DefaultConfig("classify"), train.DefaultModel("classify")
+	cfg.Data, cfg.Out, cfg.Epochs, cfg.MinFreq, cfg.Tokenizer = data, filepath.Join(dir, "run"), 2, 1, "whitespace"
+	model.Embed, model.Hidden, model.Head = 4, 4, 4
+	if err := train.Run(context.Background(), cfg, model, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	// An id column first and a header, as the tweets' files have.
+	texts := []string{"good great", "bad dull film", "tuesday", "a film", "great film", "dull", "on tuesday film"}
+	gold := []string{"positive", "negative", "neutral", "neutral", "negative", "negative", "neutral"}
+	var file strings.Builder
+	file.WriteString("id\tlabel\ttext\n")
+	for i, text := range texts {
+		fmt.Fprintf(&file, "%d\t%s\t%s\n", 100+i, gold[i], text)
+	}
+	evalFile := filepath.Join(dir, "eval.tsv")
+	if err := os.WriteFile(evalFile, []byte(file.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var pred bytes.Buffer
+	if code := run(append([]string{"-run", cfg.Out}, texts...), nil, &pred); code != 0 {
+		t.Fatalf("predict: exit %d", code)
+	}
+	right := 0
+	for i, line := range strings.Split(strings.TrimSpace(pred.String()), "\n") {
+		if strings.Split(line, "\t")[0] == gold[i] {
+			right++
+		}
+	}
+	var out bytes.Buffer
+	if code := run([]string{"-run", cfg.Out, "-eval", evalFile, "-text-column", "text", "-label-column", "label"}, nil, &out); code != 0 {
+		t.Fatalf("-eval: exit %d", code)
+	}
+	got := out.String()
+	want := fmt.Sprintf("eval %s: 7 texts, accuracy %.2f%% (%d right)\n", evalFile, 100*float64(right)/7, right)
+	if !strings.HasPrefix(got, want) {
+		t.Errorf("-eval output:\n%s\nwant it to start with %q", got, want)
+	}
+	for _, l := range labels {
+		if !strings.Contains(got, "\neval  "+l) {
+			t.Errorf("-eval output has no line for class %s:\n%s", l, got)
+		}
+	}
+	if !strings.Contains(got, "F1 of positive and negative") {
+		t.Errorf("-eval output has no F1 of positive and negative:\n%s", got)
+	}
+	// A label the run was not trained on.
+	if err := os.WriteFile(evalFile, []byte("id\tlabel\ttext\n1\tmixed\tgood\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code := run([]string{"-run", cfg.Out, "-eval", evalFile, "-text-column", "text", "-label-column", "label"}, nil, io.Discard); code != 1 {
+		t.Errorf("-eval with an unknown label: exit %d, want 1", code)
+	}
+	// -eval with texts is a usage error.
+	if code := run([]string{"-run", cfg.Out, "-eval", evalFile, "good"}, nil, io.Discard); code != 2 {
+		t.Errorf("-eval with texts: exit %d, want 2", code)
+	}
+}
