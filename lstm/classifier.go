@@ -6,10 +6,10 @@ import (
 	"github.com/torchrnn/torchrnn/internal/tensor"
 )
 
-// Classifier is embedding -> recurrent stack -> pooling -> fc1 -> ReLU ->
-// dropout -> fc2, with PyTorch's names (embedding.weight, rnn.weight_ih_l0,
-// pool.proj.weight, fc1.weight, ...). Two classes give one logit, more give
-// one per class.
+// Classifier is embedding -> embedding dropout -> recurrent stack ->
+// pooling -> dropout -> fc1 -> ReLU -> dropout -> fc2, with PyTorch's names
+// (embedding.weight, rnn.weight_ih_l0, pool.proj.weight, fc1.weight, ...).
+// Two classes give one logit, more give one per class.
 type Classifier struct {
 	Config    Config
 	Params    *Params
@@ -74,7 +74,10 @@ func (m *Classifier) Explain(ids *ts.Tensor, lengths []int64, train bool) (logit
 	}
 	var s tensor.Scope
 	defer s.Free()
-	x := s.M(m.Embedding.Forward(ids))                                        // [B, T] -> [B, T, E]
+	x := s.M(m.Embedding.Forward(ids)) // [B, T] -> [B, T, E]
+	if train && m.Config.EmbedDropout > 0 {
+		x = s.M(ts.Dropout(x, m.Config.EmbedDropout, true))
+	}
 	out, hn := m.RNN.forward(x, lengths, State{}, train, kind.outputs, false) // no C: no pooling needs it
 	defer hn.Drop()
 	if out != nil {
@@ -119,6 +122,27 @@ func (m *Classifier) Loss(logits *ts.Tensor, labels *ts.Tensor) (loss *ts.Tensor
 		return tensor.Must(flat.BinaryCrossEntropyWithLogits(target, ts.None, ts.None, 1, false)), nil
 	}
 	return tensor.Must(logits.CrossEntropyLoss(labels, ts.None, 1, -100, 0, false)), nil
+}
+
+// WeightedLoss is Loss with each example weighted by its class's weight
+// (weights [C] float, on logits' device; nil: Loss) and the sum divided by
+// the batch's total weight, as PyTorch's weighted cross_entropy does.
+// The caller frees the scalar loss; weights stay the caller's.
+func (m *Classifier) WeightedLoss(logits, labels, weights *ts.Tensor) (loss *ts.Tensor, err error) {
+	if weights == nil {
+		return m.Loss(logits, labels)
+	}
+	defer tensor.Catch(&err, "lstm: classifier weighted loss")
+	if m.Config.Classes != 2 {
+		return tensor.Must(logits.CrossEntropyLoss(labels, weights, 1, -100, 0, false)), nil
+	}
+	var s tensor.Scope
+	defer s.Free()
+	flat := s.M(logits.View([]int64{-1}, false))
+	target := s.M(labels.Totype(gotch.Float, false))
+	w := s.M(weights.IndexSelect(0, labels, false))                             // [B]
+	sum := s.M(flat.BinaryCrossEntropyWithLogits(target, w, ts.None, 2, false)) // reduction sum
+	return tensor.Must(sum.Div(s.M(w.Sum(gotch.Float, false)), false)), nil
 }
 
 // Probabilities turns logits into class probabilities [B, C] (C = 2 for the

@@ -16,6 +16,9 @@ type Config struct {
 	Bidirectional bool    `json:"bidirectional"` // also run each layer right to left
 	Dropout       float64 `json:"dropout"`       // dropout between layers and before the heads, when training
 	PadID         int64   `json:"pad_id"`        // id of the padding token: its embedding is zero and gets no gradient
+	// EmbedDropout drops embedding outputs before the recurrent stack, when
+	// training (classifier only).
+	EmbedDropout float64 `json:"embed_dropout,omitempty"`
 
 	// Classifier head.
 	Pooling Pooling `json:"pooling"` // how the sequence becomes one vector: last, mean, max or attention
@@ -87,6 +90,8 @@ func (c Config) Validate() error {
 		return &ConfigError{Field: "cell", Err: cellErr}
 	case !(c.Dropout >= 0 && c.Dropout < 1): // NaN too
 		return fieldErr("dropout", "lstm: dropout %g: must be in [0, 1)", c.Dropout)
+	case !(c.EmbedDropout >= 0 && c.EmbedDropout < 1):
+		return fieldErr("embed_dropout", "lstm: embedding dropout %g: must be in [0, 1)", c.EmbedDropout)
 	case c.PadID < 0 || c.PadID >= int64(c.Vocab):
 		return fieldErr("pad_id", "lstm: padding id %d outside the vocabulary of %d", c.PadID, c.Vocab)
 	case !c.Pooling.valid():
@@ -143,6 +148,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	})
 	fs.BoolVar(&c.Bidirectional, "bidirectional", c.Bidirectional, "run each layer in both directions")
 	fs.Float64Var(&c.Dropout, "dropout", c.Dropout, "dropout probability between layers and before the head, in [0, 1)")
+	fs.Float64Var(&c.EmbedDropout, "embed-dropout", c.EmbedDropout, "classifier: dropout probability on the embeddings, in [0, 1)")
 	fs.Func("pooling", fmt.Sprintf("classifier pooling over time: %s (default %s)", poolingNames(), c.Pooling), func(s string) error {
 		if !Pooling(s).valid() {
 			return fmt.Errorf("want %s", poolingNames())
