@@ -37,7 +37,7 @@ func LoadGenerator(dir string, device gotch.Device) (*Generator, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, m, err := load(run, info, device, lstm.NewLM, func(m *lstm.LM) *lstm.Params { return m.Params })
+	v, m, err := rundir.LoadModel(run, info, device, lstm.NewLM, func(m *lstm.LM) *lstm.Params { return m.Params })
 	if err != nil {
 		return nil, err
 	}

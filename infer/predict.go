@@ -42,7 +42,7 @@ func LoadPredictor(dir string, device gotch.Device) (*Predictor, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, m, err := load(run, info, device, lstm.NewClassifier, func(m *lstm.Classifier) *lstm.Params { return m.Params })
+	v, m, err := rundir.LoadModel(run, info, device, lstm.NewClassifier, func(m *lstm.Classifier) *lstm.Params { return m.Params })
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ func LoadTagger(dir string, device gotch.Device) (*Tagger, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, m, err := load(run, info, device, lstm.NewTagger, func(m *lstm.Tagger) *lstm.Params { return m.Params })
+	v, m, err := rundir.LoadModel(run, info, device, lstm.NewTagger, func(m *lstm.Tagger) *lstm.Params { return m.Params })
 	if err != nil {
 		return nil, err
 	}

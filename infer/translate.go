@@ -56,7 +56,7 @@ func LoadTranslator(dir string, device gotch.Device) (*Translator, error) {
 	if !okB || !okE {
 		return nil, fmt.Errorf("infer: %s has no <bos> or <eos>", run.Path(rundir.TargetVocabFile))
 	}
-	src, m, err := load(run, info, device, lstm.NewSeq2Seq, func(m *lstm.Seq2Seq) *lstm.Params { return m.Params })
+	src, m, err := rundir.LoadModel(run, info, device, lstm.NewSeq2Seq, func(m *lstm.Seq2Seq) *lstm.Params { return m.Params })
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,9 @@ type Text struct {
 	Level     string `json:"level"`     // language model: char or word
 	MaxLen    int    `json:"max_len"`   // classifier: tokens kept per text; 0 or negative: all
 	Truncate  string `json:"truncate"`  // classifier: keep the head or the tail of longer texts
+	// Documents marks a language model trained on documents: at word
+	// level each text is tokenized by Tokenizer and ends with <eos>.
+	Documents bool `json:"documents,omitempty"`
 }
 
 // Text reads the text settings from the training settings.
@@ -56,10 +59,17 @@ func (t Text) Padding() seq.Padding {
 }
 
 // Tokens splits text for a language model: into characters, or into words
-// with <eos> ending each line (as pytorch/examples word_language_model).
+// with <eos> ending each line (as pytorch/examples word_language_model);
+// with Documents, into Tokenizer's words with <eos> ending the text.
 func (t Text) Tokens(text string) []string {
 	if t.Level == "char" {
+		if t.Documents {
+			text += "\n"
+		}
 		return vocab.Chars(text)
+	}
+	if tok, err := Tokenizer(t.Tokenizer); t.Documents && err == nil {
+		return append(tok(text), vocab.EOS)
 	}
 	var out []string
 	for _, line := range strings.Split(text, "\n") {
