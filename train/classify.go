@@ -27,13 +27,20 @@ type classifier struct {
 	pad                seq.Padding
 	out                io.Writer
 	guard              guard
-	cluster            *cluster     // data-parallel ranks; nil alone
-	scores             *classScores // per-class scores of evaluations, more than two classes (classify_scores.go)
+	cluster            *cluster      // data-parallel ranks; nil alone
+	scores             *classScores  // per-class scores of evaluations, more than two classes (classify_scores.go)
+	weights            *torch.Tensor // [C] loss weight per class (-class-weights); nil: none
 }
 
 func (c *classifier) params() *lstm.Params { return c.model.Params }
 
-func (c *classifier) score(e rundir.Epoch) float64 { return e.ValidAcc }
+// score is the validation accuracy, or minus the loss for -select loss.
+func (c *classifier) score(e rundir.Epoch) float64 {
+	if c.cfg.Select == "loss" {
+		return -e.ValidLoss
+	}
+	return e.ValidAcc
+}
 
 // epochMetrics also prints the validation's per-class F1 line (more than
 // two classes).
@@ -143,7 +150,7 @@ func (c *classifier) batch(b batch, train bool) (loss float64, correct int64, er
 		if !train {
 			tensor.Check(c.scores.add(logits, b.labels))
 		}
-		return s.M(c.model.Loss(logits, labels)), nil
+		return s.M(c.model.WeightedLoss(logits, labels, c.weights)), nil
 	})
 	return loss, correct, err
 }

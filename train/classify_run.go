@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/optim"
 	"github.com/torchrnn/torchrnn/rundir"
@@ -39,6 +40,10 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hardwa
 	} else {
 		// One pass tokenizes and counts; encoding is then a slice lookup.
 		counts := vocab.CountTexts(data.train.Texts(), tok)
+		if cfg.Adapt {
+			cfg, model = adapt(cfg, model, measure(counts, data.train.LabelIDs(), len(data.labels)), givenFlags(cfg.Flags))
+			cfg.Recipe.print(out)
+		}
 		v = vocab.New(counts.Counter, vocab.Options{MinFreq: cfg.MinFreq, MaxSize: cfg.MaxVocab})
 		train = withLabels(v.EncodeIndexed(counts), data.train, cfg.MaxLen)
 	}
@@ -56,6 +61,12 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hardwa
 		return UsageError{modelErr(err)}
 	}
 	c.model.RNN.Strategy = hw.strategy
+	if w := classWeights(cfg.ClassWeights, data.train.LabelIDs(), model.Classes); w != nil {
+		if c.weights, err = tensor.Float32(w, []int64{int64(len(w))}, hw.device); err != nil {
+			return err
+		}
+		defer c.weights.MustDrop()
+	}
 	if cfg, err = pretrained(cfg, c.model.Embedding, v, prev != nil, out); err != nil {
 		return err
 	}

@@ -51,6 +51,7 @@ type Config struct {
 	embedSettings    // pretrained word vectors (embeddings.go)
 	seq2seqSettings  // -task seq2seq: parallel files, teacher forcing, beam search (seq2seq_config.go)
 	distSettings     // data-parallel ranks (dist.go)
+	recipeSettings   // learning-rate annealing, the score kept, the classifier's recipe (recipe_config.go)
 }
 
 // DefaultConfig returns the defaults for task ("classify" or "lm").
@@ -58,6 +59,9 @@ func DefaultConfig(task string) Config {
 	c := Config{Task: task, Tokenizer: "imdb", Level: "char", BPTT: 100, Epochs: 8, Batch: 32,
 		LR: 2e-3, Optimizer: "adam", Clip: 5, MaxLen: 400, Truncate: "tail", MinFreq: 2,
 		Bucket: true, Valid: 0.2, Seed: 1, Device: "auto", Strategy: "auto", Patience: 3}
+	if task == "classify" {
+		c.Adapt, c.Select, c.ClassWeights = true, "acc", "none"
+	}
 	if task == "lm" {
 		c.Batch, c.Epochs, c.LR, c.MinFreq, c.Valid = 64, 10, 2e-3, 1, 0.1
 	}
@@ -103,6 +107,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	c.registerEmbedFlags(fs)
 	c.registerSeq2SeqFlags(fs)
 	c.registerDistFlags(fs)
+	c.registerRecipeFlags(fs)
 }
 
 // Validate reports the first setting out of range, naming its flag.
@@ -123,6 +128,8 @@ func (c Config) Validate() error {
 		return c.validateEmbed()
 	case c.validateDist() != nil:
 		return c.validateDist()
+	case c.validateRecipe() != nil:
+		return c.validateRecipe()
 	case !validTokenizer(c.Tokenizer):
 		return bad("tokenizer", c.Tokenizer, "want imdb, whitespace, fields or chars")
 	case c.Level != "char" && c.Level != "word":

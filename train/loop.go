@@ -36,6 +36,9 @@ type task interface {
 // resume point (the partial epoch's weights go to interrupted.pt) and
 // returns ctx's error.
 func loop(ctx context.Context, run *rundir.Folder, t task, opt *optim.Optimizer, cfg Config, st *rundir.State, out io.Writer) error {
+	if err := resumeLR(run, opt, cfg, st); err != nil {
+		return err
+	}
 	for st.Epoch < cfg.Epochs && !st.Done {
 		epoch := st.Epoch + 1
 		libtorch.Seed(cfg.Seed*1000 + int64(epoch)) // dropout masks replay on resume
@@ -110,6 +113,10 @@ func checkpoint(run *rundir.Folder, t task, opt *optim.Optimizer, cfg Config, st
 		}
 	} else {
 		next.Stale++
+		if cfg.Anneal > 1 {
+			fmt.Fprintf(out, "anneal: no better validation score: learning rate %.2e -> %.2e\n", opt.LR(), opt.LR()/cfg.Anneal)
+			opt.SetLR(opt.LR() / cfg.Anneal)
+		}
 	}
 	if cfg.Patience > 0 && next.Stale >= cfg.Patience {
 		fmt.Fprintf(out, "early stop: no better validation score for %d epochs (best: epoch %d)\n", next.Stale, next.BestEpoch)
@@ -123,6 +130,27 @@ func checkpoint(run *rundir.Folder, t task, opt *optim.Optimizer, cfg Config, st
 		return err
 	}
 	*st = next
+	return nil
+}
+
+// resumeLR sets a resumed run's learning rate under -anneal: its last
+// epoch's (metrics.jsonl), annealed when that epoch was not the best.
+func resumeLR(run *rundir.Folder, opt *optim.Optimizer, cfg Config, st *rundir.State) error {
+	if cfg.Anneal <= 1 || st.Epoch == 0 {
+		return nil
+	}
+	all, err := run.Metrics()
+	if err != nil {
+		return err
+	}
+	if len(all) == 0 || all[len(all)-1].Epoch != st.Epoch || !(all[len(all)-1].LR > 0) {
+		return fmt.Errorf("-anneal: %s: no learning rate recorded for epoch %d", run.Path(rundir.MetricsFile), st.Epoch)
+	}
+	lr := all[len(all)-1].LR
+	if st.Stale > 0 {
+		lr /= cfg.Anneal
+	}
+	opt.SetLR(lr)
 	return nil
 }
 

@@ -220,6 +220,7 @@ func TestOldConfigDecodes(t *testing.T) {
 	}
 	want := DefaultConfig("classify")
 	want.Out, want.DryRun = "runs/classify-20261129-111402", true
+	want.Adapt, want.Select, want.ClassWeights = false, "", "" // older folders: fixed defaults, accuracy, no weights
 	if cfg != want {
 		t.Errorf("settings\n got %+v\nwant %+v", cfg, want)
 	}

@@ -9,6 +9,15 @@ type Indexed struct {
 	docs [][]int32 // per document, each token's position in Counter's order
 }
 
+// Lengths returns the number of tokens of each document, in order.
+func (x *Indexed) Lengths() []int {
+	out := make([]int, len(x.docs))
+	for i, d := range x.docs {
+		out[i] = len(d)
+	}
+	return out
+}
+
 // CountIndexed counts tokenized documents like CountTokens, in parallel
 // chunks merged in order, and indexes them.
 func CountIndexed(docs [][]string) *Indexed {

@@ -75,6 +75,7 @@ func run(args []string) int {
 		})
 		err = train.Resume(ctx, *resume, epochs, os.Stdout)
 	} else {
+		cfg.Flags = fs // the classifier's recipe leaves the flags given alone
 		err = train.Run(ctx, cfg, model, os.Stdout)
 	}
 	return exitCode(err, interrupted)
