@@ -27,17 +27,22 @@ type classifier struct {
 	pad                seq.Padding
 	out                io.Writer
 	guard              guard
-	cluster            *cluster      // data-parallel ranks; nil alone
-	scores             *classScores  // per-class scores of evaluations, more than two classes (classify_scores.go)
-	weights            *torch.Tensor // [C] loss weight per class (-class-weights); nil: none
+	cluster            *cluster       // data-parallel ranks; nil alone
+	scores             *classScores   // per-class scores of evaluations, more than two classes (classify_scores.go)
+	weights            *torch.Tensor  // [C] loss weight per class (-class-weights); nil: none
+	fromLM             *pretrainedSet // weights taken from -init-from, unfrozen by epoch (initfrom.go)
 }
 
 func (c *classifier) params() *lstm.Params { return c.model.Params }
 
-// score is the validation accuracy, or minus the loss for -select loss.
+// score is the validation accuracy, minus the loss for -select loss, or
+// the macro F1 for -select f1 (more than two classes; else accuracy).
 func (c *classifier) score(e rundir.Epoch) float64 {
-	if c.cfg.Select == "loss" {
+	switch {
+	case c.cfg.Select == "loss":
 		return -e.ValidLoss
+	case c.cfg.Select == "f1" && e.ValidClasses != nil:
+		return e.ValidClasses.MacroF1
 	}
 	return e.ValidAcc
 }
@@ -56,6 +61,9 @@ func (c *classifier) epochMetrics(epoch int, tr, va phase) rundir.Epoch {
 // With data-parallel ranks, each trains on its share of every batch and the
 // batch's measures are summed over the ranks (cluster).
 func (c *classifier) trainEpoch(ctx context.Context, epoch int) (phase, error) {
+	if err := c.fromLM.epoch(epoch); err != nil {
+		return phase{}, err
+	}
 	order := c.sampler.Epoch(epoch - 1)
 	sizes := make(chan int, len(order)) // the global batches' sizes, in order
 	for _, b := range order {

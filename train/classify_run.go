@@ -70,6 +70,9 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hardwa
 	if cfg, err = pretrained(cfg, c.model.Embedding, v, prev != nil, out); err != nil {
 		return err
 	}
+	if cfg, c.fromLM, err = initFrom(cfg, c.model, v, hw.device, prev != nil, out); err != nil {
+		return err
+	}
 	if c.step, err = newStepper(c.model.Params, cfg); err != nil {
 		return UsageError{err}
 	}

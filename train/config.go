@@ -49,6 +49,8 @@ type Config struct {
 	tagSettings      // -task tag: files, format, tag column, character features (tag_config.go)
 	classifySettings // -task classify: table columns; its -train/-dev/-test are tagSettings' (classify_config.go)
 	embedSettings    // pretrained word vectors (embeddings.go)
+	initSettings     // -task classify: start from a language model run (initfrom.go)
+	docSettings      // -task lm: documents from folders and archives (lm_docs.go)
 	seq2seqSettings  // -task seq2seq: parallel files, teacher forcing, beam search (seq2seq_config.go)
 	distSettings     // data-parallel ranks (dist.go)
 	recipeSettings   // learning-rate annealing, the score kept, the classifier's recipe (recipe_config.go)
@@ -80,7 +82,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Data, "data", c.Data, "classify: an aclImdb folder, aclImdb_v1.tar.gz/.tar.xz, a CSV (review,sentiment) or a TSV (text<TAB>label); empty: the built-in IMDB sample")
 	fs.BoolVar(&c.Download, "download", c.Download, "classify: download the full IMDB (84 MB) into -data (default ./data) first")
 	fs.StringVar(&c.Tokenizer, "tokenizer", c.Tokenizer, "classify: imdb (the seed notebook's), whitespace or chars")
-	fs.StringVar(&c.Text, "text", c.Text, "lm: a UTF-8 text file; empty: the built-in tiny shakespeare")
+	fs.StringVar(&c.Text, "text", c.Text, "lm: a UTF-8 text file; or folders and tar archives of documents (comma-separated; -text-files picks the files; at word level tokenized by -tokenizer); empty: the built-in tiny shakespeare")
 	fs.StringVar(&c.Level, "level", c.Level, "lm: char or word")
 	fs.IntVar(&c.BPTT, "bptt", c.BPTT, "lm: steps per truncated-backpropagation window")
 	fs.IntVar(&c.Epochs, "epochs", c.Epochs, "epochs to train")
@@ -105,6 +107,8 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	c.registerTagFlags(fs)
 	c.registerClassifyFlags(fs)
 	c.registerEmbedFlags(fs)
+	c.registerInitFlags(fs)
+	c.registerDocFlags(fs)
 	c.registerSeq2SeqFlags(fs)
 	c.registerDistFlags(fs)
 	c.registerRecipeFlags(fs)
@@ -126,6 +130,12 @@ func (c Config) Validate() error {
 		return c.validateClassify()
 	case c.validateEmbed() != nil:
 		return c.validateEmbed()
+	case c.validateInit(c.Task) != nil:
+		return c.validateInit(c.Task)
+	case c.validateDocs() != nil:
+		return c.validateDocs()
+	case c.InitFrom != "" && c.Embeddings != "":
+		return fmt.Errorf("-embeddings %s and -init-from %s: give one (both set the embedding)", c.Embeddings, c.InitFrom)
 	case c.validateDist() != nil:
 		return c.validateDist()
 	case c.validateRecipe() != nil:
@@ -173,15 +183,19 @@ func (c Config) Validate() error {
 // absPaths makes c's data paths absolute, so that config.json names the
 // same files from any working directory (-resume).
 func (c *Config) absPaths() error {
-	for _, p := range []*string{&c.Data, &c.Text, &c.TrainFile, &c.DevFile, &c.TestFile, &c.Src, &c.Tgt} {
+	for _, p := range []*string{&c.Data, &c.Text, &c.TrainFile, &c.DevFile, &c.TestFile, &c.Src, &c.Tgt, &c.InitFrom} {
 		if *p == "" || strings.HasPrefix(*p, "toy:") {
 			continue
 		}
-		abs, err := filepath.Abs(*p)
-		if err != nil {
-			return fmt.Errorf("%s: %w", *p, err)
+		paths := strings.Split(*p, ",") // -text may name several
+		for i, path := range paths {
+			abs, err := filepath.Abs(path)
+			if err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			paths[i] = abs
 		}
-		*p = abs
+		*p = strings.Join(paths, ",")
 	}
 	return nil
 }
@@ -197,7 +211,7 @@ func (c Config) normalized() Config {
 
 // text is how the run turns text into tokens, as config.json records it.
 func (c Config) text() rundir.Text {
-	return rundir.Text{Tokenizer: c.Tokenizer, Level: c.Level, MaxLen: c.MaxLen, Truncate: c.Truncate}
+	return rundir.Text{Tokenizer: c.Tokenizer, Level: c.Level, MaxLen: c.MaxLen, Truncate: c.Truncate, Documents: c.Documents}
 }
 
 func validTokenizer(name string) bool {

@@ -17,11 +17,10 @@ import (
 // one in prev.
 func runLM(ctx context.Context, cfg Config, model lstm.Config, hw hardware, prev *resumed, out io.Writer) error {
 	start := time.Now()
-	text, err := loadCorpus(cfg.Text)
+	tokens, err := lmTokens(&cfg)
 	if err != nil {
 		return UsageError{err}
 	}
-	tokens := cfg.text().Tokens(text)
 	nValid := int(cfg.Valid * float64(len(tokens)))
 	nTrain := len(tokens) - nValid
 	var v *vocab.Vocab

@@ -201,6 +201,7 @@ var trainFlags = []flagCase{
 		}
 	}},
 	{flag: "patience", task: "classify", valid: ok("0", huge, maxInt)},
+	{flag: "unfreeze", task: "classify", valid: ok("0")}, // anything else needs -init-from, or is negative
 	{flag: "embed", task: "classify", valid: ok("0")},
 	{flag: "hidden", task: "classify", valid: ok("0")},
 	{flag: "hidden", task: "lm", valid: ok("0")},
