@@ -131,7 +131,11 @@ func adapt(cfg Config, model lstm.Config, s Shape, given map[string]bool) (Confi
 	choose(r, "epochs", &cfg.Epochs, def.Epochs, set.Epochs, why)
 	choose(r, "patience", &cfg.Patience, def.Patience, set.Patience, why)
 	choose(r, "anneal", &cfg.Anneal, def.Anneal, set.Anneal, why)
-	choose(r, "select", &cfg.Select, def.Select, set.Select, why)
+	sel, selWhy := def.Select, fmt.Sprintf("%d classes: the default", s.Classes)
+	if s.Classes > 2 {
+		sel, selWhy = "f1", fmt.Sprintf("%d classes: macro F1 counts the rare ones, which accuracy hides", s.Classes)
+	}
+	choose(r, "select", &cfg.Select, def.Select, sel, selWhy)
 	weights, why := def.ClassWeights, fmt.Sprintf("the rarest class holds %.0f%% of the examples", 100*s.Minority)
 	if even := 1 / float64(max(s.Classes, 1)); s.Minority < even/2 {
 		weights = skewedWeights
@@ -148,10 +152,9 @@ const skewedWeights = "sqrt"
 
 // smallSettings are the settings for small data sets: more dropout, weight
 // decay, and (epochs being cheap) more epochs with a patience that lets the
-// learning rate anneal before early stopping, model.pt kept on the
-// validation loss.
+// learning rate anneal before early stopping.
 func smallSettings(def Config, m lstm.Config) (Config, lstm.Config) {
-	def.WeightDecay, def.Epochs, def.Patience, def.Anneal, def.Select = 1e-5, 20, 5, 2, "loss"
+	def.WeightDecay, def.Epochs, def.Patience, def.Anneal = 1e-5, 20, 5, 2
 	m.Dropout, m.EmbedDropout = 0.5, 0.2
 	return def, m
 }

@@ -18,7 +18,8 @@ type recipeSettings struct {
 	// ReduceLROnPlateau with patience 0); 0 or 1: never.
 	Anneal float64 `json:"anneal,omitempty"`
 	// Select is the validation score that keeps model.pt and stops early:
-	// acc or loss (classify; "" is acc).
+	// acc, loss or f1 (macro F1; accuracy for two classes) (classify; ""
+	// is acc).
 	Select string `json:"select,omitempty"`
 	// ClassWeights weighs the classifier's loss per class: none, balanced
 	// (class k's examples by n/(C*n_k), from the training split's counts)
@@ -36,7 +37,7 @@ func (c *Config) registerRecipeFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Adapt, "adapt", c.Adapt, "classify: choose the settings the flags leave from the training data (config.json's recipe says what and why); false: the fixed defaults")
 	fs.Float64Var(&c.Anneal, "anneal", c.Anneal, "classify, lm: divide the learning rate by this after an epoch without a better validation score; 0 or 1: never (classify: the default depends on the data)")
 	fs.StringVar(&c.ClassWeights, "class-weights", c.ClassWeights, "classify: weigh the loss per class: none, balanced (n/(classes*n_k) from the training counts) or sqrt (its square root) (the default depends on the data)")
-	fs.StringVar(&c.Select, "select", c.Select, "classify: the validation score that keeps model.pt and stops early: acc or loss (the default depends on the data)")
+	fs.StringVar(&c.Select, "select", c.Select, "classify: the validation score that keeps model.pt and stops early: acc, loss or f1 (macro F1 of more than two classes; two: acc) (the default depends on the data)")
 }
 
 // validateRecipe checks the schedule and selection flags, naming them.
@@ -48,8 +49,8 @@ func (c Config) validateRecipe() error {
 		return fmt.Errorf("-anneal %v: only for classify and lm (-task %s follows -lr-final)", c.Anneal, c.Task)
 	case c.ClassWeights != "" && c.ClassWeights != "none" && c.ClassWeights != "balanced" && c.ClassWeights != "sqrt":
 		return fmt.Errorf("-class-weights %q: want none, balanced or sqrt", c.ClassWeights)
-	case c.Select != "" && c.Select != "acc" && c.Select != "loss":
-		return fmt.Errorf("-select %q: want acc or loss", c.Select)
+	case c.Select != "" && c.Select != "acc" && c.Select != "loss" && c.Select != "f1":
+		return fmt.Errorf("-select %q: want acc, loss or f1", c.Select)
 	}
 	return nil
 }

@@ -111,19 +111,19 @@ func TestRecipeKeepsGivenSettings(t *testing.T) {
 	runtime.LockOSThread()
 	data := shapedTexts(t, 200, 10)
 	got := recipeOf(t, data, func(c *Config) {
-		c.Flags = flagSet(t, c, "-max-len", "400", "-select", "acc")
+		c.Flags = flagSet(t, c, "-max-len", "400", "-anneal", "0")
 		c.Epochs = 3
 	})
 	m := choices(got.Recipe)
 	for name, want := range map[string]Choice{
-		"max-len": {"max-len", 400.0, Flag}, "select": {"select", "acc", Flag}, "epochs": {"epochs", 3.0, Given},
+		"max-len": {"max-len", 400.0, Flag}, "anneal": {"anneal", 0.0, Flag}, "epochs": {"epochs", 3.0, Given},
 	} {
 		if m[name] != want {
 			t.Errorf("%s recorded as %+v, want %+v", name, m[name], want)
 		}
 	}
-	if got.MaxLen != 400 || got.Select != "acc" || got.Epochs != 3 {
-		t.Errorf("max-len %d, select %s, epochs %d: want 400, acc, 3 as given", got.MaxLen, got.Select, got.Epochs)
+	if got.MaxLen != 400 || got.Anneal != 0 || got.Epochs != 3 {
+		t.Errorf("max-len %d, anneal %v, epochs %d: want 400, 0, 3 as given", got.MaxLen, got.Anneal, got.Epochs)
 	}
 	if m["patience"].Reason == Flag || got.Patience == DefaultConfig("classify").Patience {
 		t.Errorf("patience %d (%s): not given, want the recipe's", got.Patience, m["patience"].Reason)
@@ -165,6 +165,25 @@ func TestRecipeKeepsDefaultsOnLongTexts(t *testing.T) {
 		cfg.Recipe = nil
 		if cfg != DefaultConfig("classify") || model != DefaultModel("classify") {
 			t.Errorf("%s (%+v):\n got %+v\n     %+v\nwant %+v\n     %+v", name, s, cfg, model, DefaultConfig("classify"), DefaultModel("classify"))
+		}
+	}
+}
+
+// TestRecipeClasses: more than two classes keep model.pt on the macro F1;
+// a rarest class under half of an even share weighs the loss.
+func TestRecipeClasses(t *testing.T) {
+	for _, c := range []struct {
+		classes          int
+		minority         float64
+		select_, weights string
+	}{
+		{2, 0.5, "acc", "none"}, {2, 0.2, "acc", "sqrt"}, {3, 0.3, "f1", "none"}, {3, 0.14, "f1", "sqrt"},
+	} {
+		s := Shape{Examples: 6000, Tokens: 120_000, Median: 20, P90: 28, P95: 30, Max: 40, Types: 16000, Once: 10000,
+			Classes: c.classes, Minority: c.minority}
+		cfg, _ := adapt(DefaultConfig("classify"), DefaultModel("classify"), s, nil)
+		if cfg.Select != c.select_ || cfg.ClassWeights != c.weights {
+			t.Errorf("%d classes, rarest %.0f%%: select %s, class weights %s; want %s, %s", c.classes, 100*c.minority, cfg.Select, cfg.ClassWeights, c.select_, c.weights)
 		}
 	}
 }
@@ -242,4 +261,22 @@ func losses(es []rundir.Epoch) []float64 {
 		out = append(out, e.ValidLoss)
 	}
 	return out
+}
+
+// TestClassWeights: balanced is n/(C*n_k), sqrt its square root, none nil.
+func TestClassWeights(t *testing.T) {
+	labels := []int{0, 0, 0, 1, 2, 2}
+	for mode, want := range map[string][]float64{
+		"balanced": {6.0 / 9, 6.0 / 3, 6.0 / 6}, "sqrt": {math.Sqrt(6.0 / 9), math.Sqrt(2), 1}, "none": nil,
+	} {
+		got := classWeights(mode, labels, 3)
+		if len(got) != len(want) {
+			t.Fatalf("%s: %v, want %v", mode, got, want)
+		}
+		for k := range want {
+			if math.Abs(float64(got[k])-want[k]) > 1e-6 {
+				t.Errorf("%s: class %d weight %v, want %v", mode, k, got[k], want[k])
+			}
+		}
+	}
 }
