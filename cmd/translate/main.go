@@ -132,6 +132,7 @@ func translate(o options, args []string, stdin io.Reader, stdout, stderr io.Writ
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
 	var hyps []string
+	moreLines, moreWords := 0, 0 // unknown words past the first maxUnknownLines lines
 	for i, tr := range out {
 		where := fmt.Sprintf("sentence %d", i+1)
 		if o.file != "" || len(args) == 0 {
@@ -140,8 +141,10 @@ func translate(o options, args []string, stdin io.Reader, stdout, stderr io.Writ
 		switch {
 		case len(tr.Source) == 0:
 			fmt.Fprintf(stderr, "translate: warning: %s is empty: an empty translation\n", where)
-		case len(tr.Unknown) > 0:
+		case len(tr.Unknown) > 0 && i < maxUnknownLines:
 			fmt.Fprintf(stderr, "translate: warning: %s: %d unknown word(s) fed as <unk>: %s\n", where, len(tr.Unknown), strings.Join(tr.Unknown, " "))
+		case len(tr.Unknown) > 0:
+			moreLines, moreWords = moreLines+1, moreWords+len(tr.Unknown)
 		}
 		line := strings.Join(tr.Tokens, " ")
 		hyps = append(hyps, line)
@@ -149,6 +152,9 @@ func translate(o options, args []string, stdin io.Reader, stdout, stderr io.Writ
 		if err := showAttention(o.attention, i, tr, w); err != nil {
 			return err
 		}
+	}
+	if moreLines > 0 {
+		fmt.Fprintf(stderr, "translate: warning: %d more sentence(s) after the first %d with unknown words: %d word(s) in all fed as <unk>\n", moreLines, maxUnknownLines, moreWords)
 	}
 	if refs != nil {
 		s, err := bleu.CorpusText(hyps, refs)
@@ -159,6 +165,10 @@ func translate(o options, args []string, stdin io.Reader, stdout, stderr io.Writ
 	}
 	return nil
 }
+
+// maxUnknownLines is how many sentences' unknown words are listed one by
+// one; the rest are counted in one line.
+const maxUnknownLines = 10
 
 // gather takes the sentences from file's lines, else the arguments, else
 // stdin's lines. Empty lines stay (they translate to empty lines).

@@ -49,6 +49,14 @@ func TestTranslateRun(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, errs.String())
 		}
 	}
+	// Unknown words are listed for the first 10 sentences, then counted.
+	errs.Reset()
+	if code := run([]string{"-run", dir}, strings.NewReader(strings.Repeat("a zz\n", 11)+"b zz yy\n"), io.Discard, &errs); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	if n := strings.Count(errs.String(), "unknown word(s) fed as <unk>: zz"); n != 10 || !strings.Contains(errs.String(), "2 more sentence(s) after the first 10 with unknown words: 3 word(s) in all") {
+		t.Errorf("%d listed lines; stderr:\n%s", n, errs.String())
+	}
 	out.Reset()
 	errs.Reset()
 	png := filepath.Join(t.TempDir(), "att.png")
