@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -31,12 +30,7 @@ func TestEval(t *testing.T) {
 	if err := os.WriteFile(data, []byte(rows.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg, model := train.DefaultConfig("classify"), train.DefaultModel("classify")
-	cfg.Data, cfg.Out, cfg.Epochs, cfg.MinFreq, cfg.Tokenizer = data, filepath.Join(dir, "run"), 2, 1, "whitespace"
-	model.Embed, model.Hidden, model.Head = 4, 4, 4
-	if err := train.Run(context.Background(), cfg, model, io.Discard); err != nil {
-		t.Fatal(err)
-	}
+	runDir := tinyClassifier(t, data, filepath.Join(dir, "run"), 2, train.DefaultModel("classify").Pooling)
 	// An id column first and a header, as the tweets' files have.
 	texts := []string{"good great", "bad dull film", "tuesday", "a film", "great film", "dull", "on tuesday film"}
 	gold := []string{"positive", "negative", "neutral", "neutral", "negative", "negative", "neutral"}
@@ -50,7 +44,7 @@ func TestEval(t *testing.T) {
 		t.Fatal(err)
 	}
 	var pred bytes.Buffer
-	if code := run(append([]string{"-run", cfg.Out}, texts...), nil, &pred); code != 0 {
+	if code := run(append([]string{"-run", runDir}, texts...), nil, &pred); code != 0 {
 		t.Fatalf("predict: exit %d", code)
 	}
 	right := 0
@@ -60,7 +54,7 @@ func TestEval(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
-	if code := run([]string{"-run", cfg.Out, "-eval", evalFile, "-text-column", "text", "-label-column", "label"}, nil, &out); code != 0 {
+	if code := run([]string{"-run", runDir, "-eval", evalFile, "-text-column", "text", "-label-column", "label"}, nil, &out); code != 0 {
 		t.Fatalf("-eval: exit %d", code)
 	}
 	got := out.String()
@@ -80,11 +74,11 @@ func TestEval(t *testing.T) {
 	if err := os.WriteFile(evalFile, []byte("id\tlabel\ttext\n1\tmixed\tgood\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code := run([]string{"-run", cfg.Out, "-eval", evalFile, "-text-column", "text", "-label-column", "label"}, nil, io.Discard); code != 1 {
+	if code := run([]string{"-run", runDir, "-eval", evalFile, "-text-column", "text", "-label-column", "label"}, nil, io.Discard); code != 1 {
 		t.Errorf("-eval with an unknown label: exit %d, want 1", code)
 	}
 	// -eval with texts is a usage error.
-	if code := run([]string{"-run", cfg.Out, "-eval", evalFile, "good"}, nil, io.Discard); code != 2 {
+	if code := run([]string{"-run", runDir, "-eval", evalFile, "good"}, nil, io.Discard); code != 2 {
 		t.Errorf("-eval with texts: exit %d, want 2", code)
 	}
 }

@@ -16,6 +16,19 @@ import (
 	"github.com/torchrnn/torchrnn/train"
 )
 
+// tinyClassifier trains a classifier of size 4 with whitespace tokens on
+// data (text<TAB>label lines) for epochs into out, and returns out.
+func tinyClassifier(t *testing.T, data, out string, epochs int, pooling lstm.Pooling) string {
+	t.Helper()
+	cfg, model := train.DefaultConfig("classify"), train.DefaultModel("classify")
+	cfg.Data, cfg.Out, cfg.Epochs, cfg.MinFreq, cfg.Tokenizer = data, out, epochs, 1, "whitespace"
+	model.Embed, model.Hidden, model.Head, model.Pooling = 4, 4, 4, pooling
+	if err := train.Run(context.Background(), cfg, model, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // -explain on a run trained with -pooling attention prints each text's
 // line, then each token with a weight; the weights of a text sum to 1.
 // On a run with another pooling it is a usage error naming the flag.
@@ -35,13 +48,7 @@ func TestExplain(t *testing.T) {
 		t.Fatal(err)
 	}
 	runDir := func(name string, pooling lstm.Pooling) string {
-		cfg, model := train.DefaultConfig("classify"), train.DefaultModel("classify")
-		cfg.Data, cfg.Out, cfg.Epochs, cfg.MinFreq, cfg.Tokenizer = data, filepath.Join(dir, name), 1, 1, "whitespace"
-		model.Embed, model.Hidden, model.Head, model.Pooling = 4, 4, 4, pooling
-		if err := train.Run(context.Background(), cfg, model, io.Discard); err != nil {
-			t.Fatal(err)
-		}
-		return cfg.Out
+		return tinyClassifier(t, data, filepath.Join(dir, name), 1, pooling)
 	}
 	var out bytes.Buffer
 	if code := run([]string{"-run", runDir("attention", lstm.AttentionPooling), "-explain", "a good film", "bad"}, nil, &out); code != 0 {
