@@ -14,7 +14,7 @@ import (
 // The classifier's recipe: the defaults a user did not set are decided from
 // what the training split looks like (how many texts, how long, how many
 // token types, how many classes, how balanced), never from a data set's
-// name. Many long texts (20,000 reviews of median ~230 tokens, say) keep
+// name. Many long texts (20,000 reviews of median 178 tokens, say) keep
 // DefaultConfig's and DefaultModel's values, on which the classifier's
 // benchmark results were measured (BENCHMARKS.md); a small data set gets
 // more regularisation, short texts a shorter max-len, a skewed one class
