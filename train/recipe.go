@@ -171,13 +171,6 @@ func commas(n int) string {
 	return s
 }
 
-func pick[T any](cond bool, yes, no T) T {
-	if cond {
-		return yes
-	}
-	return no
-}
-
 // maxLen chooses max-len from the length distribution: the 95th
 // percentile with a margin, rounded up to a power of two, at most the
 // default.
