@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"time"
 
 	"github.com/sugarme/gotch"
@@ -54,8 +55,9 @@ type tagBatch struct {
 	gold      [][]int64 // each sentence's tags, unpadded
 }
 
-// tagBatches builds the batches of order, ahead of the consumer.
-func tagBatches(ctx context.Context, e tagged, order [][]int, spell func(string) []int64) <-chan tagBatch {
+// tagBatches builds the batches of order, ahead of the consumer; drop, when
+// not nil, replaces words of each batch with <unk> (word dropout).
+func tagBatches(ctx context.Context, e tagged, order [][]int, spell func(string) []int64, drop func(idx []int, ids []int64)) <-chan tagBatch {
 	return ahead(ctx, order, func(idx []int) tagBatch {
 		b := tagBatch{B: len(idx)}
 		for _, j := range idx {
@@ -78,8 +80,45 @@ func tagBatches(ctx context.Context, e tagged, order [][]int, spell func(string)
 		if spell != nil {
 			b.words = lstm.SpellWords(words, b.T, spell)
 		}
+		if drop != nil {
+			drop(idx, b.ids)
+		}
 		return b
 	})
+}
+
+// wordDropout returns epoch's word dropout (nil without -word-dropout): a
+// training word of count n becomes <unk> with probability α/(α+n), drawn
+// from a generator seeded by -seed, the epoch and the batch's first
+// sentence, so that a batch drops the same words whenever it is built.
+func (c *tagger) wordDropout(epoch int) func(idx []int, ids []int64) {
+	a := c.cfg.WordDropout
+	if a <= 0 {
+		return nil
+	}
+	if c.dropP == nil {
+		counts := map[int64]int{}
+		for _, s := range c.train.ids {
+			for _, id := range s {
+				counts[id]++
+			}
+		}
+		c.dropP = map[int64]float64{}
+		for id, n := range counts {
+			if id != vocab.UnkID && id != vocab.PadID {
+				c.dropP[id] = a / (a + float64(n))
+			}
+		}
+	}
+	p := c.dropP
+	return func(idx []int, ids []int64) {
+		rng := rand.New(rand.NewPCG(uint64(c.cfg.Seed)^uint64(epoch)<<32, uint64(idx[0])))
+		for i, id := range ids {
+			if q, ok := p[id]; ok && rng.Float64() < q {
+				ids[i] = vocab.UnkID
+			}
+		}
+	}
 }
 
 // tagger trains lstm.Tagger on tagged sentences.
@@ -95,7 +134,8 @@ type tagger struct {
 	sampler            *seq.Sampler
 	out                io.Writer
 	guard              guard
-	last               *tagScore // the last evaluation's details
+	last               *tagScore         // the last evaluation's details
+	dropP              map[int64]float64 // word dropout's probability per training word id (wordDropout)
 }
 
 func (c *tagger) params() *lstm.Params { return c.model.Params }
@@ -113,7 +153,10 @@ func (c *tagger) epochMetrics(epoch int, tr, va phase) rundir.Epoch { return epo
 
 func (c *tagger) trainEpoch(ctx context.Context, epoch int) (phase, error) {
 	c.step.Opt.SetLR(epochLR(c.cfg.LR, c.cfg.LRFinal, epoch, c.cfg.Epochs))
-	feed := func(f context.Context, order [][]int) <-chan tagBatch { return tagBatches(f, c.train, order, c.spell) }
+	drop := c.wordDropout(epoch)
+	feed := func(f context.Context, order [][]int) <-chan tagBatch {
+		return tagBatches(f, c.train, order, c.spell, drop)
+	}
 	return trainPass(ctx, c.out, epoch, c.sampler.Epoch(epoch-1), c.cfg.DryRun, &c.guard, feed,
 		func(b tagBatch) (loss float64, right, counted, tokens int64, err error) {
 			loss, right, _, err = c.batch(b, true)
@@ -138,7 +181,7 @@ func (c *tagger) evaluate(name string, epoch int) (phase, error) {
 	var sum phase
 	start := time.Now()
 	i := 0
-	for b := range tagBatches(context.Background(), e, order, c.spell) {
+	for b := range tagBatches(context.Background(), e, order, c.spell, nil) {
 		loss, _, guess, err := c.batch(b, false)
 		if err != nil {
 			return sum, err

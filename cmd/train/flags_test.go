@@ -213,6 +213,7 @@ var trainFlags = []flagCase{
 	{flag: "anneal", task: "classify", valid: ok("0", huge, maxInt)},
 	{flag: "anneal", task: "lm", valid: ok("0", huge, maxInt)},
 	{flag: "lr-final", task: "tag", valid: ok("0")},
+	{flag: "word-dropout", task: "tag", valid: ok("0")},
 	{flag: "char-embed", task: "tag", valid: ok("0")},
 	{flag: "char-hidden", task: "tag", valid: ok("0")},
 	{flag: "dist-timeout", task: "classify", valid: ok("0")},
