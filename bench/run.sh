@@ -86,7 +86,7 @@ for f in "$archive" "$text"; do
 done
 
 py=/usr/bin/python3
-if ! "$py" -c 'import torch' 2>/dev/null; then
+if ! (cd / && "$py" -c 'import torch; torch.zeros(1)') 2>/dev/null; then # from /: the repository's Go package torch/ is no PyTorch
 	echo "run.sh: installing Debian's python3-torch (PyTorch on the same libtorch1.13)" >&2
 	sudo=()
 	[[ $(id -u) == 0 ]] || sudo=(sudo)

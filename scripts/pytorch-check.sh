@@ -16,16 +16,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=/usr/bin/python3
 
-if ! "$PY" -c 'import torch' 2>/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+# Python puts the working directory first on its path, where torchrnn's Go
+# package torch/ would pass for PyTorch (a namespace package): ask from /.
+pytorch() { (cd / && "$PY" -c "import torch; torch.zeros(1); $1"); }
+if ! pytorch '' 2>/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "pytorch-check: installing python3-torch"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch >/dev/null 2>&1 ||
     { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch >/dev/null 2>&1; } || true
 fi
-if ! "$PY" -c 'import torch' 2>/dev/null; then
+if ! pytorch '' 2>/dev/null; then
   echo "pytorch-check: skipped: $PY cannot import torch, and python3-torch could not be installed (needs root and apt)"
   exit 0
 fi
-echo "pytorch-check: torch $("$PY" -c 'import torch; print(torch.__version__)')"
+echo "pytorch-check: torch $(pytorch 'print(torch.__version__)')"
 
 fresh=$(mktemp -d)
 trap 'rm -rf "$fresh"' EXIT
