@@ -61,12 +61,11 @@ func lmNames(name string) (string, bool) {
 }
 
 // pretrainedSet is the weights a run took from -init-from, frozen for the
-// first Unfreeze epochs.
+// first Unfreeze epochs (an embedding kept fixed by -freeze-embed is not
+// among them: it stays frozen).
 type pretrainedSet struct {
 	tensors  []*torch.Tensor
 	unfreeze int
-	embed    *torch.Tensor // kept frozen with -freeze-embed
-	keepEmb  bool
 }
 
 // epoch sets whether the pretrained weights learn in epoch (from 1): not
@@ -78,9 +77,6 @@ func (p *pretrainedSet) epoch(epoch int) (err error) {
 	defer tensor.Catch(&err, "train: -unfreeze")
 	learn := epoch > p.unfreeze
 	for _, t := range p.tensors {
-		if t == p.embed && p.keepEmb {
-			continue
-		}
 		tensor.InPlace(t, func() error { return t.RequiresGrad_(learn) })
 	}
 	return nil
@@ -113,7 +109,7 @@ func initFrom(cfg Config, m *lstm.Classifier, v *vocab.Vocab, device gotch.Devic
 		return cfg, nil, bad("%v", err)
 	}
 	defer lm.Params.Drop()
-	set := &pretrainedSet{unfreeze: cfg.Unfreeze, embed: m.Embedding.Weight, keepEmb: cfg.FreezeEmbed}
+	set := &pretrainedSet{unfreeze: cfg.Unfreeze}
 	var mismatched, unused, copied []string
 	rows, known := 0, 0
 	for _, p := range lm.Params.List() {
@@ -154,7 +150,9 @@ func initFrom(cfg Config, m *lstm.Classifier, v *vocab.Vocab, device gotch.Devic
 			}
 		}
 		copied = append(copied, name)
-		set.tensors = append(set.tensors, dst)
+		if !(embedding && cfg.FreezeEmbed) {
+			set.tensors = append(set.tensors, dst)
+		}
 	}
 	if len(mismatched) > 0 {
 		return cfg, nil, bad("shapes differ (the classifier needs the language model's -cell, -embed, -hidden and -layers):\n  %s", strings.Join(mismatched, "\n  "))
@@ -199,7 +197,7 @@ func copyRows(p *lstm.Params, name string, v *vocab.Vocab, src *torch.Tensor, sr
 		if id == padID {
 			continue
 		}
-		special := tok == vocab.Pad || tok == vocab.Unk || tok == vocab.BOS || tok == vocab.EOS
+		special := vocab.IsSpecial(tok)
 		if !special {
 			tokens++
 		}

@@ -97,15 +97,18 @@ func (c *tagger) wordDropout(epoch int) func(idx []int, ids []int64) {
 		return nil
 	}
 	if c.dropP == nil {
-		counts := map[int64]int{}
+		var counts []int // by id
 		for _, s := range c.train.ids {
 			for _, id := range s {
+				if int(id) >= len(counts) {
+					counts = append(counts, make([]int, int(id)+1-len(counts))...)
+				}
 				counts[id]++
 			}
 		}
-		c.dropP = map[int64]float64{}
+		c.dropP = make([]float64, len(counts))
 		for id, n := range counts {
-			if id != vocab.UnkID && id != vocab.PadID {
+			if n > 0 && id != vocab.UnkID && id != vocab.PadID {
 				c.dropP[id] = a / (a + float64(n))
 			}
 		}
@@ -114,7 +117,7 @@ func (c *tagger) wordDropout(epoch int) func(idx []int, ids []int64) {
 	return func(idx []int, ids []int64) {
 		rng := rand.New(rand.NewPCG(uint64(c.cfg.Seed)^uint64(epoch)<<32, uint64(idx[0])))
 		for i, id := range ids {
-			if q, ok := p[id]; ok && rng.Float64() < q {
+			if int(id) < len(p) && p[id] > 0 && rng.Float64() < p[id] {
 				ids[i] = vocab.UnkID
 			}
 		}
@@ -134,8 +137,8 @@ type tagger struct {
 	sampler            *seq.Sampler
 	out                io.Writer
 	guard              guard
-	last               *tagScore         // the last evaluation's details
-	dropP              map[int64]float64 // word dropout's probability per training word id (wordDropout)
+	last               *tagScore // the last evaluation's details
+	dropP              []float64 // word dropout's probability by training word id, 0 for none (wordDropout)
 }
 
 func (c *tagger) params() *lstm.Params { return c.model.Params }

@@ -141,7 +141,7 @@ func Read(r io.Reader, v *vocab.Vocab, opt Options) (*Matrix, error) {
 	rng := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15))
 	for id := range rows {
 		tok := v.Token(int64(id))
-		if !special(tok) {
+		if !vocab.IsSpecial(tok) {
 			m.Tokens++
 			switch found[id] {
 			case 2:
@@ -176,7 +176,7 @@ func newRows(n, dim int) [][]float32 {
 func foldIndex(v *vocab.Vocab) map[string][]int64 {
 	index := make(map[string][]int64, v.Len())
 	for id := range int64(v.Len()) {
-		if tok := v.Token(id); !special(tok) {
+		if tok := v.Token(id); !vocab.IsSpecial(tok) {
 			k := fold([]byte(tok))
 			index[k] = append(index[k], id)
 		}
@@ -206,10 +206,6 @@ func anyZero(found []byte, ids []int64) bool {
 		}
 	}
 	return false
-}
-
-func special(tok string) bool {
-	return tok == vocab.Pad || tok == vocab.Unk || tok == vocab.BOS || tok == vocab.EOS
 }
 
 // group writes n with thousands separators: 12,345.

@@ -25,6 +25,12 @@ const (
 	UnkID = 1
 )
 
+// IsSpecial reports whether tok is one of the special tokens (<pad>, <unk>,
+// <bos>, <eos>).
+func IsSpecial(tok string) bool {
+	return tok == Pad || tok == Unk || tok == BOS || tok == EOS
+}
+
 // Options shape a Vocab. The zero value keeps every token and adds
 // neither <bos> nor <eos>.
 type Options struct {
