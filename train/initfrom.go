@@ -24,6 +24,9 @@ import (
 type initSettings struct {
 	InitFrom       string `json:"init_from,omitempty"`        // classify: a word-level language model's run folder
 	InitFromSHA256 string `json:"init_from_sha256,omitempty"` // its model.pt, recorded
+	// InitFromTaken names the tensors taken from it, comma-separated (a
+	// string keeps Config comparable); a resumed run unfreezes these.
+	InitFromTaken string `json:"init_from_taken,omitempty"`
 	// Unfreeze is gradual unfreezing: for this many epochs the weights
 	// taken from InitFrom get no gradient (the rest of the model learns
 	// around them), then every weight trains.
@@ -82,34 +85,70 @@ func (p *pretrainedSet) epoch(epoch int) (err error) {
 	return nil
 }
 
-// initFrom copies the embedding rows and recurrent layers of cfg.InitFrom's
-// language model into m (a new run; resumed runs have them in their
-// checkpoint), prints what it took and returns cfg with the weights'
-// checksum and the set to unfreeze by epoch (nil without -init-from).
+// initFrom starts m from cfg.InitFrom's language model in a new run
+// (takeFromLM) and returns cfg with what it took, and the set to unfreeze by
+// epoch (nil without -init-from). A resumed run has the weights in its
+// checkpoint and the names of those taken in its config: it does not read
+// the language model's folder again.
 func initFrom(cfg Config, m *lstm.Classifier, v *vocab.Vocab, device gotch.Device, resumed bool, out io.Writer) (Config, *pretrainedSet, error) {
 	if cfg.InitFrom == "" {
 		return cfg, nil, nil
 	}
-	bad := func(format string, args ...any) error {
-		return UsageError{fmt.Errorf("-init-from %s: "+format, append([]any{cfg.InitFrom}, args...)...)}
+	if !resumed {
+		var err error
+		if cfg, err = takeFromLM(cfg, m, v, device, out); err != nil {
+			return cfg, nil, err
+		}
 	}
+	set := &pretrainedSet{unfreeze: cfg.Unfreeze}
+	for _, name := range strings.Split(cfg.InitFromTaken, ",") {
+		if t := m.Params.Get(name); t != nil && !(name == "embedding.weight" && cfg.FreezeEmbed) {
+			set.tensors = append(set.tensors, t)
+		}
+	}
+	return cfg, set, nil
+}
+
+// initFromErr is an error about -init-from's folder, naming it.
+func initFromErr(cfg Config, format string, args ...any) error {
+	return UsageError{fmt.Errorf("-init-from %s: "+format, append([]any{cfg.InitFrom}, args...)...)}
+}
+
+// openLM loads the word-level language model of cfg.InitFrom's run folder:
+// its vocabulary, its model (the caller drops its Params) and the checksum
+// of its weights.
+func openLM(cfg Config, device gotch.Device) (*vocab.Vocab, *lstm.LM, string, error) {
 	run, info, err := rundir.OpenFolder(cfg.InitFrom)
 	if err != nil {
-		return cfg, nil, bad("%v", err)
+		return nil, nil, "", initFromErr(cfg, "%v", err)
 	}
 	text, err := info.Text()
 	if err != nil {
-		return cfg, nil, bad("%v", err)
+		return nil, nil, "", initFromErr(cfg, "%v", err)
 	}
 	if info.Task != "lm" || text.Level != "word" {
-		return cfg, nil, bad("holds a %s run (level %q), not a word-level language model (-task lm -level word)", info.Task, text.Level)
+		return nil, nil, "", initFromErr(cfg, "holds a %s run (level %q), not a word-level language model (-task lm -level word)", info.Task, text.Level)
 	}
-	srcV, lm, err := rundir.LoadModel(run, info, device, lstm.NewLM, func(m *lstm.LM) *lstm.Params { return m.Params })
+	sum, err := run.Sum(rundir.BestFile)
 	if err != nil {
-		return cfg, nil, bad("%v", err)
+		return nil, nil, "", initFromErr(cfg, "%v", err)
+	}
+	v, lm, err := rundir.LoadModel(run, info, device, lstm.NewLM, func(m *lstm.LM) *lstm.Params { return m.Params })
+	if err != nil {
+		return nil, nil, "", initFromErr(cfg, "%v", err)
+	}
+	return v, lm, sum.SHA256, nil
+}
+
+// takeFromLM copies the embedding rows and recurrent layers of
+// cfg.InitFrom's language model into m, prints what it took and returns
+// cfg with the weights' checksum and the names of the tensors taken.
+func takeFromLM(cfg Config, m *lstm.Classifier, v *vocab.Vocab, device gotch.Device, out io.Writer) (Config, error) {
+	srcV, lm, sum, err := openLM(cfg, device)
+	if err != nil {
+		return cfg, err
 	}
 	defer lm.Params.Drop()
-	set := &pretrainedSet{unfreeze: cfg.Unfreeze}
 	var mismatched, unused, copied []string
 	rows, known := 0, 0
 	for _, p := range lm.Params.List() {
@@ -121,11 +160,11 @@ func initFrom(cfg Config, m *lstm.Classifier, v *vocab.Vocab, device gotch.Devic
 		}
 		src, err := torch.Shape(p.Tensor)
 		if err != nil {
-			return cfg, nil, err
+			return cfg, err
 		}
 		shape, err := torch.Shape(dst)
 		if err != nil {
-			return cfg, nil, err
+			return cfg, err
 		}
 		embedding := name == "embedding.weight"
 		switch {
@@ -135,30 +174,24 @@ func initFrom(cfg Config, m *lstm.Classifier, v *vocab.Vocab, device gotch.Devic
 		case !embedding && !slices.Equal(src, shape):
 			mismatched = append(mismatched, fmt.Sprintf("%s: %v in the language model, %v here", p.Name, src, shape))
 			continue
-		case resumed: // the checkpoint holds the weights
 		case embedding:
-			if rows, known, err = copyRows(m.Params, name, v, p.Tensor, srcV, m.Config.PadID); err != nil {
-				return cfg, nil, err
-			}
+			rows, known, err = copyRows(m.Params, name, v, p.Tensor, srcV, m.Config.PadID)
 		default:
-			values, err := torch.Float32s(p.Tensor)
-			if err != nil {
-				return cfg, nil, err
+			var values []float32
+			if values, err = torch.Float32s(p.Tensor); err == nil {
+				err = m.Params.Set(name, values)
 			}
-			if err := m.Params.Set(name, values); err != nil {
-				return cfg, nil, err
-			}
+		}
+		if err != nil {
+			return cfg, err
 		}
 		copied = append(copied, name)
-		if !(embedding && cfg.FreezeEmbed) {
-			set.tensors = append(set.tensors, dst)
-		}
 	}
 	if len(mismatched) > 0 {
-		return cfg, nil, bad("shapes differ (the classifier needs the language model's -cell, -embed, -hidden and -layers):\n  %s", strings.Join(mismatched, "\n  "))
+		return cfg, initFromErr(cfg, "shapes differ (the classifier needs the language model's -cell, -embed, -hidden and -layers):\n  %s", strings.Join(mismatched, "\n  "))
 	}
 	if len(copied) == 0 {
-		return cfg, nil, bad("no weight matches the classifier's")
+		return cfg, initFromErr(cfg, "no weight matches the classifier's")
 	}
 	var fresh []string
 	for _, name := range m.Params.Names() {
@@ -166,16 +199,10 @@ func initFrom(cfg Config, m *lstm.Classifier, v *vocab.Vocab, device gotch.Devic
 			fresh = append(fresh, name)
 		}
 	}
-	sum, err := run.Sum(rundir.BestFile)
-	if err != nil {
-		return cfg, nil, err
-	}
-	cfg.InitFromSHA256 = sum.SHA256
-	if !resumed {
-		fmt.Fprintf(out, "init-from %s: embedding rows of %d of %d tokens found in its vocabulary of %d; %d tensors taken (%s); new: %s; not used: %s\n",
-			cfg.InitFrom, known, rows, srcV.Len(), len(copied), strings.Join(copied, ", "), strings.Join(fresh, ", "), strings.Join(unused, ", "))
-	}
-	return cfg, set, nil
+	fmt.Fprintf(out, "init-from %s: embedding rows of %d of %d tokens found in its vocabulary of %d; %d tensors taken (%s); new: %s; not used: %s\n",
+		cfg.InitFrom, known, rows, srcV.Len(), len(copied), strings.Join(copied, ", "), strings.Join(fresh, ", "), strings.Join(unused, ", "))
+	cfg.InitFromSHA256, cfg.InitFromTaken = sum, strings.Join(copied, ",")
+	return cfg, nil
 }
 
 // copyRows sets the rows of the embedding name of p, for every token of v
