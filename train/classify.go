@@ -98,11 +98,7 @@ func (c *classifier) evaluate(name string, epoch int) (phase, error) {
 	if name == "test" {
 		e = c.test
 	}
-	order := evalOrder(e.lengths, min(c.cfg.Batch, math.MaxInt/2)*2)
-	if c.cfg.DryRun {
-		order = order[:1]
-	}
-	prog := report.NewProgress(c.out, name, epoch, len(order), 10*time.Second)
+	order, prog := evalPlan(c.cfg, c.out, name, epoch, e.lengths)
 	defer prog.Finish()
 	var sum phase
 	var correct, seen int64
@@ -128,6 +124,17 @@ func (c *classifier) evaluate(name string, epoch int) (phase, error) {
 	sum.examples = seen
 	sum.seconds = time.Since(start).Seconds()
 	return sum, nil
+}
+
+// evalPlan is an evaluation's batches over examples of lengths (every one
+// once, by length, twice the training batch; the first batch alone in a dry
+// run) and its progress line, which the caller finishes.
+func evalPlan(cfg Config, out io.Writer, name string, epoch int, lengths []int) ([][]int, *report.Progress) {
+	order := evalOrder(lengths, min(cfg.Batch, math.MaxInt/2)*2)
+	if cfg.DryRun {
+		order = order[:min(1, len(order))]
+	}
+	return order, report.NewProgress(out, name, epoch, len(order), 10*time.Second)
 }
 
 // evalOrder is every example once, in batches of similar length.

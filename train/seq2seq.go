@@ -12,7 +12,6 @@ import (
 	"github.com/torchrnn/torchrnn/decode"
 	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
-	"github.com/torchrnn/torchrnn/report"
 	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/seq"
 	"github.com/torchrnn/torchrnn/torch"
@@ -103,11 +102,7 @@ func (c *translator) evaluate(name string, epoch int) (phase, error) {
 	if name == "test" {
 		e = c.test
 	}
-	order := evalOrder(e.lengths, 2*c.cfg.Batch)
-	if c.cfg.DryRun {
-		order = order[:1]
-	}
-	prog := report.NewProgress(c.out, name, epoch, len(order), 10*time.Second)
+	order, prog := evalPlan(c.cfg, c.out, name, epoch, e.lengths)
 	var sum phase
 	var right int64
 	start := time.Now()

@@ -11,7 +11,6 @@ import (
 	"github.com/torchrnn/torchrnn/conll"
 	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
-	"github.com/torchrnn/torchrnn/report"
 	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/seq"
 	"github.com/torchrnn/torchrnn/torch"
@@ -174,11 +173,7 @@ func (c *tagger) evaluate(name string, epoch int) (phase, error) {
 	if name == "test" {
 		e = c.test
 	}
-	order := evalOrder(e.lengths, 2*c.cfg.Batch)
-	if c.cfg.DryRun {
-		order = order[:1]
-	}
-	prog := report.NewProgress(c.out, name, epoch, len(order), 10*time.Second)
+	order, prog := evalPlan(c.cfg, c.out, name, epoch, e.lengths)
 	defer prog.Finish()
 	sc := newTagScore(c.tags)
 	var sum phase
