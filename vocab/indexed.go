@@ -1,5 +1,7 @@
 package vocab
 
+import "hash/maphash"
+
 // Indexed is a Counter that also keeps every document as the first-seen
 // positions of its tokens, so that a vocabulary built from the counts
 // encodes the documents with one slice lookup per token instead of a
@@ -27,14 +29,20 @@ func CountIndexed(docs [][]string) *Indexed {
 // countIndexed counts and indexes documents 0..n-1, whose tokens doc gives.
 func countIndexed(n int, doc func(i int) []string) *Indexed {
 	chunks := chunkCount(n)
-	parts := make([]*Counter, chunks)
+	parts := make([]*internTable, chunks)
 	pos := make([][]int32, n)
+	seed := maphash.MakeSeed()
 	forChunks(chunks, workersFor(n), func(k int) {
-		c := &Counter{index: make(map[string]int, min(n/chunks*8, 1<<16))}
+		t := newInternTable(min(n/chunks*8, 1<<16), seed)
 		for i := n * k / chunks; i < n*(k+1)/chunks; i++ {
-			pos[i] = c.addIndexed(doc(i))
+			tokens := doc(i)
+			p := make([]int32, len(tokens))
+			for j, tok := range tokens {
+				p[j] = t.add(tok, 1)
+			}
+			pos[i] = p
 		}
-		parts[k] = c
+		parts[k] = t
 	})
 	// Merge in order; a chunk's local positions map to the merged ones.
 	remaps := make([][]int32, chunks)
@@ -50,26 +58,7 @@ func countIndexed(n int, doc func(i int) []string) *Indexed {
 			}
 		}
 	})
-	return &Indexed{Counter: parts[0], docs: pos}
-}
-
-// addIndexed counts tokens, in order, and returns their positions.
-func (c *Counter) addIndexed(tokens []string) []int32 {
-	out := make([]int32, len(tokens))
-	for j, t := range tokens {
-		out[j] = int32(c.see(t, 1, true))
-	}
-	return out
-}
-
-// mergeRemap merges o into c as Merge does and returns, for each of o's
-// positions, the token's position in c.
-func (c *Counter) mergeRemap(o *Counter) []int32 {
-	remap := make([]int32, len(o.tokens))
-	for j, t := range o.tokens {
-		remap[j] = int32(c.see(t, o.counts[j], false))
-	}
-	return remap
+	return &Indexed{Counter: parts[0].counter(), docs: pos}
 }
 
 // EncodeIndexed encodes the documents x counted, in parallel: each distinct
