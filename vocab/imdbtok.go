@@ -5,6 +5,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // IMDB is the tokenizer of the seed sentiment model, reproduced exactly,
@@ -29,9 +30,9 @@ var IMDB Tokenizer = imdb
 
 // imdbScratch is the reusable state of one IMDB call.
 type imdbScratch struct {
-	src  []byte   // the text without tags
-	out  []byte   // lower-cased word characters of all tokens, back to back
-	ends []int    // end offset in out of each word
+	buf  []byte   // the text without tags, when it has some
+	out  []byte   // lower-cased tokens, back to back
+	ends []int    // end offset in out of each token
 	emo  []string // emoticons without '-', in text order
 }
 
@@ -40,15 +41,43 @@ var imdbPool = sync.Pool{New: func() any { return new(imdbScratch) }}
 func imdb(text string) []string {
 	sc := imdbPool.Get().(*imdbScratch)
 	defer imdbPool.Put(sc)
-	sc.src = stripTags(sc.src[:0], text)
-	endsInWord := sc.scan()
+	sc.tokenize(text)
+	return splitAt(string(sc.out), sc.ends, nil)
+}
+
+// indexIMDB counts the IMDB tokens of text in t, without making them
+// strings, and returns their positions.
+func indexIMDB(t *internTable, text string) []int32 {
+	sc := imdbPool.Get().(*imdbScratch)
+	defer imdbPool.Put(sc)
+	sc.tokenize(text)
+	p := make([]int32, len(sc.ends))
+	start := 0
+	for j, end := range sc.ends { // tokens are never empty
+		p[j] = t.add(unsafe.String(&sc.out[start], end-start), 1)
+		start = end
+	}
+	return p
+}
+
+// tokenize leaves IMDB's tokens of text in sc.out, cut at sc.ends.
+func (sc *imdbScratch) tokenize(text string) {
+	src := unsafe.Slice(unsafe.StringData(text), len(text)) // read only
+	if strings.IndexByte(text, '<') >= 0 {
+		sc.buf = stripTags(sc.buf[:0], text)
+		src = sc.buf
+	}
+	endsInWord := sc.scan(src)
 	emo := sc.emo
 	if endsInWord && len(emo) > 0 { // "... word" + ":) ;(" -> "word:)", ";("
 		sc.out = append(sc.out, emo[0]...)
 		sc.ends[len(sc.ends)-1] = len(sc.out)
 		emo = emo[1:]
 	}
-	return splitAt(string(sc.out), sc.ends, emo)
+	for _, e := range emo {
+		sc.out = append(sc.out, e...)
+		sc.ends = append(sc.ends, len(sc.out))
+	}
 }
 
 // stripTags appends s to dst without the leftmost non-overlapping matches
@@ -69,59 +98,73 @@ func stripTags(dst []byte, s string) []byte {
 	return append(dst, s...)
 }
 
-// scan splits sc.src into lower-cased words and emoticons. It reports
-// whether the lower-cased text ends with a word character.
-func (sc *imdbScratch) scan() bool {
-	src := sc.src
-	sc.out, sc.ends, sc.emo = sc.out[:0], sc.ends[:0], sc.emo[:0]
+// scan splits src, which it does not modify, into lower-cased words in
+// sc.out and sc.ends and emoticons in sc.emo. It reports whether the
+// lower-cased text ends with a word character. (Locals, not sc's fields,
+// in the loop: the compiler keeps them in registers.)
+func (sc *imdbScratch) scan(src []byte) bool {
+	out, ends, emo := sc.out[:0], sc.ends[:0], sc.emo[:0]
 	in := false // inside a word
-	end := func() {
-		if in {
-			sc.ends = append(sc.ends, len(sc.out))
-			in = false
-		}
-	}
 	for i := 0; i < len(src); {
 		c := src[i]
 		if c < utf8.RuneSelf {
-			if w := asciiWord[c]; w != 0 {
-				sc.out = append(sc.out, w)
+			if w := asciiWord[c]; w != 0 { // a run of ASCII word bytes
+				for {
+					out = append(out, w)
+					if i++; i == len(src) || src[i] >= utf8.RuneSelf {
+						break
+					}
+					if w = asciiWord[src[i]]; w == 0 {
+						break
+					}
+				}
 				in = true
-				i++
 				continue
 			}
-			end()
-			if e, n := emoticon(src[i:]); n > 0 {
-				sc.emo = append(sc.emo, e)
-				i += n
-				continue
+			if in {
+				ends, in = append(ends, len(out)), false
+			}
+			if eyes[c] {
+				if e, n := emoticon(src[i:]); n > 0 {
+					emo = append(emo, e)
+					i += n
+					continue
+				}
 			}
 			i++
 			continue
 		}
 		r, n := utf8.DecodeRune(src[i:])
+		word := true
 		switch {
 		case r == capitalIWithDot: // "i" + U+0307, a non-word mark
-			sc.out = append(sc.out, 'i')
-			in = true
-			end()
+			out = append(out, 'i')
+			ends = append(ends, len(out))
+			word = false
 		case r == capitalSigma:
-			sc.out = appendLower(sc.out, src, r, i, i+n)
-			in = true
+			out = appendLower(out, src, r, i, i+n)
 		default:
 			if lr := unicode.ToLower(r); isWord(lr) {
-				sc.out = utf8.AppendRune(sc.out, lr)
-				in = true
+				out = utf8.AppendRune(out, lr)
 			} else {
-				end()
+				word = false
+				if in {
+					ends = append(ends, len(out))
+				}
 			}
 		}
+		in = word
 		i += n
 	}
-	ended := in
-	end()
-	return ended
+	if in {
+		ends = append(ends, len(out))
+	}
+	sc.out, sc.ends, sc.emo = out, ends, emo
+	return in
 }
+
+// eyes marks the bytes an emoticon starts with.
+var eyes = [utf8.RuneSelf]bool{':': true, ';': true, '=': true}
 
 // emoticons[a][b] is the emoticon made of a (':', ';', '=') and b (')', '(').
 var emoticons = [3][2]string{{":)", ":("}, {";)", ";("}, {"=)", "=("}}

@@ -1,6 +1,9 @@
 package vocab
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+	"reflect"
+)
 
 // Indexed is a Counter that also keeps every document as the first-seen
 // positions of its tokens, so that a vocabulary built from the counts
@@ -23,11 +26,12 @@ func (x *Indexed) Lengths() []int {
 // CountIndexed counts tokenized documents like CountTokens, in parallel
 // chunks merged in order, and indexes them.
 func CountIndexed(docs [][]string) *Indexed {
-	return countIndexed(len(docs), func(i int) []string { return docs[i] })
+	return countIndexed(len(docs), func(t *internTable, i int) []int32 { return t.addAll(docs[i]) })
 }
 
-// countIndexed counts and indexes documents 0..n-1, whose tokens doc gives.
-func countIndexed(n int, doc func(i int) []string) *Indexed {
+// countIndexed counts and indexes documents 0..n-1: index counts document
+// i's tokens in a chunk's table and returns their positions there.
+func countIndexed(n int, index func(t *internTable, i int) []int32) *Indexed {
 	chunks := chunkCount(n)
 	parts := make([]*internTable, chunks)
 	pos := make([][]int32, n)
@@ -35,12 +39,7 @@ func countIndexed(n int, doc func(i int) []string) *Indexed {
 	forChunks(chunks, workersFor(n), func(k int) {
 		t := newInternTable(min(n/chunks*8, 1<<16), seed)
 		for i := n * k / chunks; i < n*(k+1)/chunks; i++ {
-			tokens := doc(i)
-			p := make([]int32, len(tokens))
-			for j, tok := range tokens {
-				p[j] = t.add(tok, 1)
-			}
-			pos[i] = p
+			pos[i] = index(t, i)
 		}
 		parts[k] = t
 	})
@@ -82,7 +81,16 @@ func (v *Vocab) EncodeIndexed(x *Indexed) [][]int64 {
 // one pass over each text, in parallel chunks merged in order: the token
 // lists are dropped as soon as they are counted, so that their memory is
 // reused rather than kept (CountIndexed(TokenizeAll(texts, tok)) gives the
-// same result).
+// same result). With IMDB, the tokens are counted straight from the
+// tokenizer's buffer, without a []string per text.
 func CountTexts(texts []string, tok Tokenizer) *Indexed {
-	return countIndexed(len(texts), func(i int) []string { return tok(texts[i]) })
+	if isIMDB(tok) {
+		return countIndexed(len(texts), func(t *internTable, i int) []int32 { return indexIMDB(t, texts[i]) })
+	}
+	return countIndexed(len(texts), func(t *internTable, i int) []int32 { return t.addAll(tok(texts[i])) })
+}
+
+// isIMDB reports whether tok runs IMDB's code (so gives IMDB's tokens).
+func isIMDB(tok Tokenizer) bool {
+	return tok != nil && reflect.ValueOf(tok).Pointer() == reflect.ValueOf(imdb).Pointer()
 }

@@ -55,3 +55,47 @@ func TestCountTextsMatchesTokenizeThenCount(t *testing.T) {
 		t.Errorf("tokens not lower-cased by the tokenizer: %v", got.Ordered()[:1])
 	}
 }
+
+// CountTexts with IMDB counts straight from the tokenizer's buffer; the
+// result equals counting IMDB's token lists, quirks included (tags, glued
+// emoticons, Python's lower-casing).
+func TestCountTextsIMDBMatchesTokenLists(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	rng := rand.New(rand.NewPCG(7, 8))
+	pieces := []string{"Great", "MOVIE", " ", " ", "<br />", "<b>x</b>", ":)", ";-(", "=)", ".", "ΟΔΥΣΣΕΥΣ", "İstanbul",
+		"naïve", "don't", "a_b", "1984", "<", ">", "é", "\xff", "extraordinarily-long-words-here", "\u00a0"}
+	texts := make([]string, 3000)
+	for i := range texts {
+		var b strings.Builder
+		for range rng.IntN(40) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		texts[i] = b.String()
+	}
+	want, got := CountIndexed(TokenizeAll(texts, IMDB)), CountTexts(texts, IMDB)
+	if !reflect.DeepEqual(got.Ordered(), want.Ordered()) || !reflect.DeepEqual(got.docs, want.docs) {
+		t.Fatal("CountTexts(IMDB) differs from CountIndexed(TokenizeAll(IMDB))")
+	}
+	glued := 0
+	for _, tc := range want.Ordered() {
+		if len(tc.Token) > 2 && strings.HasSuffix(tc.Token, ")") {
+			glued++
+		}
+	}
+	if glued == 0 || want.Count(";(") == 0 || want.Count("istanbul") > 0 || want.Count("stanbul") == 0 {
+		t.Errorf("the test texts lack a glued (%d) or a separate emoticon (%d), or İ (%d, %d)",
+			glued, want.Count(";("), want.Count("istanbul"), want.Count("stanbul"))
+	}
+}
+
+func TestIsIMDB(t *testing.T) {
+	wrapped := Tokenizer(func(s string) []string { return IMDB(s) })
+	for _, c := range []struct {
+		tok  Tokenizer
+		want bool
+	}{{IMDB, true}, {imdb, true}, {wrapped, false}, {Whitespace, false}, {nil, false}} {
+		if got := isIMDB(c.tok); got != c.want {
+			t.Errorf("isIMDB(%p) = %v", c.tok, got)
+		}
+	}
+}
