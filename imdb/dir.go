@@ -41,15 +41,14 @@ func ReadDir(dir string, split Split) (*Dataset, error) {
 
 // readFS reads split from fsys, whose root holds the split folders.
 func readFS(fsys fs.FS, name string, split Split) (*Dataset, error) {
-	return readACL(fsys, func(p string, _ *[]byte) (string, error) {
+	return readACL(fsys, func(p string) (string, error) {
 		b, err := fs.ReadFile(fsys, p)
 		return string(b), err
 	}, name, split)
 }
 
-// readFunc returns the content of the file at a slash-separated path; it
-// may use *scratch as a buffer between calls of one goroutine.
-type readFunc func(path string, scratch *[]byte) (string, error)
+// readFunc returns the content of the file at a slash-separated path.
+type readFunc func(path string) (string, error)
 
 // readACL lists split in fsys and reads the review files with read. name
 // is prepended to file paths in sources and errors.
@@ -92,10 +91,9 @@ func readFiles(read readFunc, name string, files []aclFile) ([]aclReview, error)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			var scratch []byte
 			for i := w; i < len(files); i += workers {
 				f := files[i]
-				text, err := read(f.path, &scratch)
+				text, err := read(f.path)
 				f.path = filepath.Join(name, filepath.FromSlash(f.path))
 				if err != nil {
 					errs[i] = fmt.Errorf("imdb: read %s: %w", f.path, err)

@@ -200,3 +200,26 @@ func TestReadDirClassFolderLink(t *testing.T) {
 		t.Errorf("class folder linked inside: %v, %v", d, err)
 	}
 }
+
+// readAll reads a file whole whatever size fstat gave: the right one (one
+// read), a smaller one (the file grew since) or a larger one (it shrank).
+func TestReadAllWhateverTheStatSize(t *testing.T) {
+	for _, n := range []int{0, 1, 100, 64<<10 + 3, 300 << 10} {
+		text := strings.Repeat("abcdefg\n", n/8+1)[:n]
+		path := filepath.Join(t.TempDir(), "review.txt")
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, size := range []int64{int64(n), 0, int64(n / 2), int64(n) + 10} {
+			fd, err := syscall.Open(path, syscall.O_RDONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := readAll(fd, size)
+			syscall.Close(fd)
+			if err != nil || got != text {
+				t.Errorf("%d bytes, stat size %d: %d bytes read, error %v", n, size, len(got), err)
+			}
+		}
+	}
+}

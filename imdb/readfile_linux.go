@@ -8,12 +8,14 @@ import (
 	"path"
 	"path/filepath"
 	"syscall"
+	"unsafe"
 )
 
 // dirReader reads the review files of one split with openat(2) on the
-// descriptors of its neg and pos folders, then fstat(2), read(2) until EOF
-// and close(2): five system calls per file, and less than half the time of
-// os.ReadFile (which resolves the whole path and sets up an *os.File).
+// descriptors of its neg and pos folders, then fstat(2), read(2) (once,
+// see readAll) and close(2): four system calls per file, and less than
+// half the time of os.ReadFile (which resolves the whole path and sets up
+// an *os.File).
 // Reading 25,000 small files is dominated by system calls.
 //
 // Files are opened with O_NOFOLLOW, so a symbolic link fails with ELOOP
@@ -46,7 +48,7 @@ func newDirReader(root string, split Split) (*dirReader, error) {
 
 // ReadFile reads the regular file at the slash-separated path p below the
 // root, following a symbolic link only inside the data folder.
-func (r *dirReader) ReadFile(p string, scratch *[]byte) (string, error) {
+func (r *dirReader) ReadFile(p string) (string, error) {
 	dir, base := path.Split(p)
 	dirfd, ok := r.dirs[path.Clean(dir)]
 	if !ok {
@@ -67,10 +69,20 @@ func (r *dirReader) ReadFile(p string, scratch *[]byte) (string, error) {
 	if err := checkRegular(fileMode(st.Mode), st.Size); err != nil {
 		return "", err
 	}
-	buf := (*scratch)[:0]
-	if cap(buf) == 0 {
-		buf = make([]byte, 0, 64<<10)
+	text, err := readAll(fd, st.Size)
+	if err != nil {
+		return "", &fs.PathError{Op: "read", Path: filepath.Join(r.root, p), Err: err}
 	}
+	return text, nil
+}
+
+// readAll reads the regular file fd, which fstat(2) found to hold size
+// bytes, to its end. It asks for one byte more than size: a shorter read,
+// once size bytes are in, is the end of the file, so that a file that kept
+// its size takes one read(2). The string owns its memory: the buffer is
+// never written again.
+func readAll(fd int, size int64) (string, error) {
+	buf := make([]byte, 0, size+1)
 	for {
 		if len(buf) > maxReview { // the file grew after fstat
 			return "", fmt.Errorf("more than %d bytes is too large for a review", maxReview)
@@ -78,20 +90,23 @@ func (r *dirReader) ReadFile(p string, scratch *[]byte) (string, error) {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
 		}
+		want := cap(buf) - len(buf)
 		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
 		if errors.Is(err, syscall.EINTR) {
 			continue
 		}
 		if err != nil {
-			return "", &fs.PathError{Op: "read", Path: filepath.Join(r.root, p), Err: err}
-		}
-		if n == 0 {
-			break
+			return "", err
 		}
 		buf = buf[:len(buf)+n]
+		if n == 0 || (n < want && int64(len(buf)) >= size) {
+			break
+		}
 	}
-	*scratch = buf
-	return string(buf), nil
+	if len(buf) == 0 {
+		return "", nil
+	}
+	return unsafe.String(&buf[0], len(buf)), nil
 }
 
 // openLink opens the target of the symbolic link at p below the root once
