@@ -149,3 +149,44 @@ func TestLoadErrors(t *testing.T) {
 
 func predictor(dir string, d gotch.Device) error { _, err := LoadPredictor(dir, d); return err }
 func generator(dir string, d gotch.Device) error { _, err := LoadGenerator(dir, d); return err }
+
+// TestPredictSortsBatchesKeepsOrder: Predict runs texts in batches sorted
+// by length, yet each prediction is the one of its own text, as predicted
+// alone, in the order given: 150 texts of 1 to 40 words (three batches).
+func TestPredictSortsBatchesKeepsOrder(t *testing.T) {
+	runtime.LockOSThread()
+	dir := filepath.Join(t.TempDir(), "run")
+	writeRun(t, dir, rundir.Text{Tokenizer: "whitespace"})
+	p, err := LoadPredictor(dir, gotch.CPU)
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := strings.Fields(strings.Join(texts, " "))
+	many := make([]string, 150)
+	for i := range many {
+		n := 1 + (i*37)%40 // lengths out of order
+		w := make([]string, n)
+		for j := range w {
+			w[j] = words[(i+j*7)%len(words)]
+		}
+		many[i] = strings.Join(w, " ")
+	}
+	preds, err := p.Predict(many)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(preds) != len(many) {
+		t.Fatalf("%d predictions for %d texts", len(preds), len(many))
+	}
+	for i, text := range many {
+		alone, err := p.Predict([]string{text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, q := range preds[i].Probs {
+			if math.Abs(q-alone[0].Probs[k]) > 1e-5 {
+				t.Fatalf("text %d (%d words) class %d: %g in the batch, %g alone", i, len(strings.Fields(text)), k, q, alone[0].Probs[k])
+			}
+		}
+	}
+}

@@ -49,57 +49,82 @@ func LoadPredictor(dir string, device gotch.Device) (*Predictor, error) {
 	return &Predictor{Info: info, Model: m, vocab: v, tok: tok, pad: text.Padding(), device: device}, nil
 }
 
-// Predict classifies texts, in batches of up to 64.
+// predictBatch is how many texts Predict runs at once.
+const predictBatch = 64
+
+// Predict classifies texts, in batches of up to 64 texts of similar length
+// (sorted by length, so that a batch holds little padding); the
+// predictions are in the order of texts.
 func (p *Predictor) Predict(texts []string) ([]Prediction, error) {
 	preds, _, err := p.predict(texts, false)
 	return preds, err
 }
 
-// predict classifies texts, in batches of up to 64; with explain, also
-// each text's row of step weights (length T of its batch; nil rows for a
+// predict classifies texts as Predict does; with explain, also each
+// text's row of step weights (length T of its batch; nil rows for a
 // pooling without weights).
 func (p *Predictor) predict(texts []string, explain bool) ([]Prediction, [][]float32, error) {
-	var out []Prediction
+	if len(texts) == 0 {
+		return nil, nil, nil
+	}
+	seqs := p.vocab.EncodeAll(vocab.TokenizeAll(texts, p.tok))
+	lengths := make([]int, len(seqs))
+	for i, s := range seqs {
+		lengths[i] = len(s)
+	}
+	sampler, err := seq.NewSampler(lengths, seq.Options{Batch: predictBatch, Bucket: true})
+	if err != nil {
+		return nil, nil, fmt.Errorf("infer: predict: %w", err)
+	}
+	out := make([]Prediction, len(texts))
 	var rows [][]float32
-	for lo := 0; lo < len(texts); lo += 64 {
-		hi := min(lo+64, len(texts))
-		probs, weights, T, err := p.probabilities(texts[lo:hi], explain)
+	if explain {
+		rows = make([][]float32, len(texts))
+	}
+	C := len(p.Info.Labels)
+	for _, idx := range sampler.Epoch(0) {
+		batch := make([][]int64, len(idx))
+		for i, j := range idx {
+			batch[i] = seqs[j]
+		}
+		probs, weights, T, err := p.probabilities(batch, explain)
 		if err != nil {
 			return nil, nil, err
 		}
-		C := len(p.Info.Labels)
-		for i := range texts[lo:hi] {
-			row := make([]float64, C)
-			best := 0
-			for k := range row {
-				row[k] = float64(probs[i*C+k])
-				if row[k] > row[best] {
-					best = k
-				}
-			}
-			out = append(out, Prediction{Label: p.Info.Labels[best], Prob: row[best], Probs: row})
+		for i, j := range idx {
+			out[j] = prediction(p.Info.Labels, probs[i*C:(i+1)*C])
 			if weights != nil {
-				rows = append(rows, weights[i*T:(i+1)*T])
-			} else if explain {
-				rows = append(rows, nil)
+				rows[j] = weights[i*T : (i+1)*T]
 			}
 		}
 	}
 	return out, rows, nil
 }
 
-// probabilities runs one batch in evaluation mode: [B, C] flattened; with
-// explain also the pooling's step weights [B, T] flattened (nil for
-// poolings without weights) and T.
-func (p *Predictor) probabilities(texts []string, explain bool) (probs, weights []float32, T int, err error) {
+// prediction is the most probable of labels given their probabilities.
+func prediction(labels []string, probs []float32) Prediction {
+	row := make([]float64, len(probs))
+	best := 0
+	for k := range row {
+		row[k] = float64(probs[k])
+		if row[k] > row[best] {
+			best = k
+		}
+	}
+	return Prediction{Label: labels[best], Prob: row[best], Probs: row}
+}
+
+// probabilities runs one batch of encoded texts in evaluation mode: [B, C]
+// flattened; with explain also the pooling's step weights [B, T] flattened
+// (nil for poolings without weights) and T.
+func (p *Predictor) probabilities(seqs [][]int64, explain bool) (probs, weights []float32, T int, err error) {
 	defer tensor.Catch(&err, "infer: predict")
-	seqs := p.vocab.EncodeAll(vocab.TokenizeAll(texts, p.tok))
 	ids, lengths, T, err := p.pad.Pad(seqs)
 	tensor.Check(err)
 	tensor.NoGrad(func() {
 		var s tensor.Scope
 		defer s.Free()
-		x := s.M(tensor.Int64(ids, []int64{int64(len(texts)), int64(T)}, p.device))
+		x := s.M(tensor.Int64(ids, []int64{int64(len(seqs)), int64(T)}, p.device))
 		logits, w, err := p.Model.Explain(x, lengths, false)
 		tensor.Check(err)
 		s.T(logits)

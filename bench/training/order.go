@@ -28,21 +28,18 @@ func trainOrder(train reviews, cfg classifyConfig) ([][]int, error) {
 	return batches, nil
 }
 
-// evalOrder is the test reviews in order, in batches; with -bucket, sorted
-// by length in batches of twice the size, as torchrnn's trainer evaluates.
+// evalOrder is the test reviews as torchrnn evaluates them, whatever the
+// training order (-bucket or not): sorted by length, longest first, in
+// batches of twice the training batch, as cmd/train's evaluation does.
+// PyTorch's side (classify.py) evaluates as the seed does, in order, in
+// batches of the training size; the mean loss and the accuracy do not
+// depend on the order.
 func evalOrder(test reviews, cfg classifyConfig) ([][]int, error) {
-	if cfg.Bucket {
-		s, err := seq.NewSampler(lengths(test), seq.Options{Batch: 2 * cfg.Batch, Bucket: true})
-		if err != nil {
-			return nil, err
-		}
-		return s.Epoch(0), nil
+	s, err := seq.NewSampler(lengths(test), seq.Options{Batch: 2 * cfg.Batch, Bucket: true})
+	if err != nil {
+		return nil, err
 	}
-	idx := make([]int, len(test.ids))
-	for i := range idx {
-		idx[i] = i
-	}
-	return slices.Collect(slices.Chunk(idx, cfg.Batch)), nil
+	return s.Epoch(0), nil
 }
 
 func lengths(r reviews) []int {
