@@ -99,3 +99,19 @@ func TestIsIMDB(t *testing.T) {
 		}
 	}
 }
+
+// byCount's sort of packed words orders as the stable sort by count.
+func TestByCountIsStableByCount(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	c := NewCounter()
+	for i := range 50000 {
+		c.see(fmt.Sprint(i%7000), 1+rng.IntN(3)*rng.IntN(40), true)
+	}
+	got, want := c.byCount(), c.byCountStable()
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("byCount differs from the stable sort by count")
+	}
+	if c.counts[got[0]] < c.counts[got[len(got)-1]] || NewCounter().byCount() != nil {
+		t.Error("not by count, most frequent first, or not nil when empty")
+	}
+}
