@@ -135,25 +135,16 @@ func (sc *imdbScratch) scan(src []byte) bool {
 			continue
 		}
 		r, n := utf8.DecodeRune(src[i:])
-		word := true
-		switch {
+		switch lr := unicode.ToLower(r); {
 		case r == capitalIWithDot: // "i" + U+0307, a non-word mark
-			out = append(out, 'i')
-			ends = append(ends, len(out))
-			word = false
+			out, ends, in = append(out, 'i'), append(ends, len(out)+1), false
 		case r == capitalSigma:
-			out = appendLower(out, src, r, i, i+n)
-		default:
-			if lr := unicode.ToLower(r); isWord(lr) {
-				out = utf8.AppendRune(out, lr)
-			} else {
-				word = false
-				if in {
-					ends = append(ends, len(out))
-				}
-			}
+			out, in = appendLower(out, src, r, i, i+n), true
+		case isWord(lr):
+			out, in = utf8.AppendRune(out, lr), true
+		case in:
+			ends, in = append(ends, len(out)), false
 		}
-		in = word
 		i += n
 	}
 	if in {
