@@ -6,7 +6,9 @@
 // Three jobs, one file each:
 //
 //   - Padding (pad.go): a batch of ragged sequences becomes ids [B, T] and
-//     lengths [B], padded on the right, truncated from the head or the tail.
+//     lengths [B], padded on the right, truncated from the head or the tail
+//     (into a new slice, or with Shape and PadInto into memory the caller
+//     has, such as a tensor's).
 //   - Bucketing (bucket.go): a [Sampler] picks which examples share a batch,
 //     grouping similar lengths (like torchtext's BucketIterator) so that
 //     little of each batch is padding, deterministically per seed and epoch.

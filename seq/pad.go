@@ -97,34 +97,66 @@ func Pad(seqs [][]int64, maxLen int, trunc Truncate, padID int64) (ids, lengths 
 // MaxLen are errors. Any MaxLen >= 0 is safe: T never exceeds the longest
 // sequence given.
 func (p Padding) Pad(seqs [][]int64) (ids, lengths []int64, T int, err error) {
+	if lengths, T, err = p.Shape(seqs); err != nil {
+		return nil, nil, 0, err
+	}
+	ids = make([]int64, len(seqs)*T) // [B, T]
+	p.fill(ids, seqs, T)
+	return ids, lengths, T, nil
+}
+
+// Shape checks seqs as [Padding.Pad] does and returns the lengths and the
+// width T that Pad would give, without padding: with [Padding.PadInto],
+// the batch can be written straight into memory the caller already has,
+// such as a tensor's.
+func (p Padding) Shape(seqs [][]int64) (lengths []int64, T int, err error) {
 	if p.MaxLen < 0 {
-		return nil, nil, 0, fmt.Errorf("seq: maximum length %d must not be negative (0 keeps all)", p.MaxLen)
+		return nil, 0, fmt.Errorf("seq: maximum length %d must not be negative (0 keeps all)", p.MaxLen)
 	}
 	if p.Truncate != KeepHead && p.Truncate != KeepTail {
-		return nil, nil, 0, fmt.Errorf("seq: unknown truncation %v", p.Truncate)
+		return nil, 0, fmt.Errorf("seq: unknown truncation %v", p.Truncate)
 	}
 	if p.Empty != RejectEmpty && p.Empty != PadEmpty {
-		return nil, nil, 0, fmt.Errorf("seq: unknown empty-sequence policy %d", int(p.Empty))
+		return nil, 0, fmt.Errorf("seq: unknown empty-sequence policy %d", int(p.Empty))
 	}
 	if len(seqs) == 0 {
-		return nil, nil, 0, errors.New("seq: no sequences to pad")
+		return nil, 0, errors.New("seq: no sequences to pad")
 	}
-	kept := make([][]int64, len(seqs))
 	lengths = make([]int64, len(seqs))
 	for i, s := range seqs {
 		if len(s) == 0 && p.Empty == RejectEmpty {
-			return nil, nil, 0, &EmptySequenceError{Index: i}
+			return nil, 0, &EmptySequenceError{Index: i}
 		}
-		kept[i] = p.Truncate.cut(s, p.MaxLen)
-		lengths[i] = int64(max(len(kept[i]), 1))
+		lengths[i] = int64(max(len(p.Truncate.cut(s, p.MaxLen)), 1))
 		T = max(T, int(lengths[i]))
 	}
-	ids = make([]int64, len(seqs)*T) // [B, T]
-	for i, s := range kept {
+	return lengths, T, nil
+}
+
+// PadInto writes the batch [Padding.Pad] makes of seqs into ids:
+// row-major [B, T] with B = len(seqs), every value written (ids may hold
+// anything before), T at least the width [Padding.Shape] gives. It fails
+// as Pad does, or when T is too small or len(ids) is not B*T, and then
+// leaves ids unchanged.
+func (p Padding) PadInto(ids []int64, seqs [][]int64, T int) error {
+	_, width, err := p.Shape(seqs)
+	if err != nil {
+		return err
+	}
+	if T < width || len(ids) != len(seqs)*T {
+		return fmt.Errorf("seq: %d values of width %d for %d sequences, want width >= %d and width*%d values",
+			len(ids), T, len(seqs), width, len(seqs))
+	}
+	p.fill(ids, seqs, T)
+	return nil
+}
+
+// fill writes seqs, cut and padded to T, into ids [len(seqs), T].
+func (p Padding) fill(ids []int64, seqs [][]int64, T int) {
+	for i, s := range seqs {
 		row := ids[i*T : (i+1)*T]
-		for j := copy(row, s); j < T; j++ {
+		for j := copy(row, p.Truncate.cut(s, p.MaxLen)); j < T; j++ {
 			row[j] = p.PadID
 		}
 	}
-	return ids, lengths, T, nil
 }

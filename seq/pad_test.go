@@ -49,7 +49,44 @@ func TestPad(t *testing.T) {
 			if T != tt.T || !slices.Equal(ids, tt.ids) || !slices.Equal(lengths, tt.lengths) {
 				t.Errorf("got ids %v lengths %v T %d, want %v %v %d", ids, lengths, T, tt.ids, tt.lengths, tt.T)
 			}
+			// Shape then PadInto over memory holding anything give the same.
+			lengths, T, err = tt.p.Shape(tt.seqs)
+			into := slices.Repeat([]int64{-99}, len(tt.seqs)*T)
+			if err != nil || T != tt.T || !slices.Equal(lengths, tt.lengths) {
+				t.Errorf("Shape: lengths %v T %d error %v", lengths, T, err)
+			} else if err := tt.p.PadInto(into, tt.seqs, T); err != nil || !slices.Equal(into, tt.ids) {
+				t.Errorf("PadInto: %v, error %v", into, err)
+			}
 		})
+	}
+}
+
+// PadInto fails as Pad does, and on a width or a length that does not fit,
+// leaving ids unchanged.
+func TestPadIntoErrors(t *testing.T) {
+	seqs := [][]int64{{1, 2, 3}, {4}}
+	for _, c := range []struct {
+		p    seq.Padding
+		seqs [][]int64
+		n, T int
+		want string
+	}{
+		{seq.Padding{}, seqs, 4, 2, "seq: 4 values of width 2 for 2 sequences, want width >= 3 and width*2 values"},
+		{seq.Padding{}, seqs, 5, 3, "seq: 5 values of width 3 for 2 sequences, want width >= 3 and width*2 values"},
+		{seq.Padding{MaxLen: -1}, seqs, 6, 3, "seq: maximum length -1 must not be negative (0 keeps all)"},
+		{seq.Padding{}, [][]int64{{1}, {}}, 2, 1, "seq: sequence 1 of batch is empty"},
+	} {
+		ids := slices.Repeat([]int64{-99}, c.n)
+		if err := c.p.PadInto(ids, c.seqs, c.T); err == nil || err.Error() != c.want {
+			t.Errorf("%d values, T %d: error %v, want %q", c.n, c.T, err, c.want)
+		}
+		if slices.ContainsFunc(ids, func(v int64) bool { return v != -99 }) {
+			t.Errorf("%d values, T %d: ids changed: %v", c.n, c.T, ids)
+		}
+	}
+	wide := make([]int64, 2*5) // a width above Shape's is allowed
+	if err := (seq.Padding{PadID: 7}).PadInto(wide, seqs, 5); err != nil || !slices.Equal(wide, []int64{1, 2, 3, 7, 7, 4, 7, 7, 7, 7}) {
+		t.Errorf("width 5: %v, error %v", wide, err)
 	}
 }
 
@@ -209,4 +246,24 @@ func ExamplePadding_Pad() {
 	fmt.Println(ids, lengths, T)
 	// Output:
 	// [1 2 3 -1 -1 -1] [3 1] 3
+}
+
+// Shape then PadInto write a batch into memory the caller has, such as a
+// tensor's (tensor.Int64Fill in torchrnn's trainer).
+func ExamplePadding_PadInto() {
+	p := seq.Padding{MaxLen: 3, Truncate: seq.KeepTail, PadID: 0}
+	reviews := [][]int64{{1, 2, 3, 4}, {5}}
+	lengths, T, err := p.Shape(reviews)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ids := make([]int64, len(reviews)*T) // [B, T]: a tensor's memory, say
+	if err := p.PadInto(ids, reviews, T); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(ids, lengths, T)
+	// Output:
+	// [2 3 4 5 0 0] [3 1] 3
 }

@@ -156,7 +156,9 @@ func (c *classifier) batch(b batch, train bool) (loss float64, correct int64, er
 		step = c.step
 	}
 	loss, err = step.Batch(func() (*torch.Tensor, error) {
-		ids := s.M(tensor.Int64(b.ids, []int64{int64(b.B), int64(b.T)}, c.device))
+		ids := s.M(tensor.Int64Fill([]int64{int64(b.B), int64(b.T)}, c.device, func(data []int64) error {
+			return c.pad.PadInto(data, b.seqs, b.T) // padded straight into the tensor
+		}))
 		labels := s.M(tensor.Int64(b.labels, []int64{int64(b.B)}, c.device))
 		logits := s.M(c.model.Forward(ids, b.lengths, train)) // [B, T] -> [B, 1] or [B, C]
 		var err error

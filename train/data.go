@@ -112,11 +112,12 @@ func withLabels(ids [][]int64, ds *imdb.Dataset, maxLen int) encoded {
 	return e
 }
 
-// batch is one padded batch, built in Go ahead of the training loop.
+// batch is one batch, measured in Go ahead of the training loop; the
+// consumer pads seqs straight into the ids tensor [B, T] (seq's PadInto).
 type batch struct {
-	ids     []int64 // [B, T] row-major
-	lengths []int64 // [B]
-	labels  []int64 // [B]
+	seqs    [][]int64 // [B] the examples' ids, not padded
+	lengths []int64   // [B]
+	labels  []int64   // [B]
 	B, T    int
 	tokens  int64 // real (unpadded) tokens
 	err     error
@@ -140,15 +141,16 @@ func ahead[B any](ctx context.Context, order [][]int, build func(idx []int) B) <
 	return out
 }
 
-// batches pads the classifier's batches of an epoch, ahead of the consumer.
+// batches measures the classifier's batches of an epoch (lengths, width),
+// ahead of the consumer.
 func batches(ctx context.Context, e encoded, order [][]int, pad seq.Padding) <-chan batch {
 	return ahead(ctx, order, func(idx []int) batch {
 		seqs, labels := make([][]int64, len(idx)), make([]int64, len(idx))
 		for i, j := range idx {
 			seqs[i], labels[i] = e.ids[j], e.labels[j]
 		}
-		ids, lengths, T, err := pad.Pad(seqs)
-		b := batch{ids: ids, lengths: lengths, labels: labels, B: len(idx), T: T, err: err}
+		lengths, T, err := pad.Shape(seqs)
+		b := batch{seqs: seqs, lengths: lengths, labels: labels, B: len(idx), T: T, err: err}
 		for _, l := range lengths {
 			b.tokens += l
 		}

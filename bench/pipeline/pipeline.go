@@ -110,20 +110,25 @@ func run(data string) (Timing, error) {
 
 // collate pads the reviews, in order, into batches and makes their tensors,
 // as the seed's collate_batch does: ids [B, T] and labels [B]. The lengths
-// stay a Go slice, which is what lstm's models take.
+// stay a Go slice, which is what lstm's models take. As in the trainer,
+// the ids are padded straight into the tensor's memory (seq's Shape and
+// PadInto, tensor.Int64Fill).
 func collate(ids [][]int64, labels []int) (err error) {
 	defer tensor.Catch(&err, "collate")
+	pad := seq.Padding{Truncate: seq.KeepTail, PadID: vocab.PadID}
 	for i := 0; i < len(ids); i += batch {
 		j := min(i+batch, len(ids))
-		flat, _, T, err := seq.Pad(ids[i:j], 0, seq.KeepTail, vocab.PadID)
+		_, T, err := pad.Shape(ids[i:j])
 		tensor.Check(err)
+		B := int64(j - i)
+		x := tensor.Must(tensor.Int64Fill([]int64{B, int64(T)}, gotch.CPU, func(data []int64) error {
+			return pad.PadInto(data, ids[i:j], T)
+		}))
+		x.MustDrop()
 		y := make([]int64, j-i)
 		for k, label := range labels[i:j] {
 			y[k] = int64(label)
 		}
-		B := int64(j - i)
-		x := tensor.Must(tensor.Int64(flat, []int64{B, int64(T)}, gotch.CPU))
-		x.MustDrop()
 		tensor.Must(tensor.Int64(y, []int64{B}, gotch.CPU)).MustDrop()
 	}
 	return nil

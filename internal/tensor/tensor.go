@@ -147,6 +147,44 @@ func fromData[E int64 | float32](data []E, shape []int64, device gotch.Device) (
 	return moved(t, device)
 }
 
+// Int64Fill makes an int64 tensor of the given shape on device whose
+// values fill writes straight into the tensor's memory, with no Go slice
+// and no copy between (tensor.Int64 copies one in): fill gets the
+// tensor's values on the CPU, not initialised, and must write them all
+// (a CUDA tensor is then copied over). An error from fill frees the
+// tensor and is returned as is. The caller frees the tensor; fill must
+// not keep data.
+func Int64Fill(shape []int64, device gotch.Device, fill func(data []int64) error) (*ts.Tensor, error) {
+	n := int64(1)
+	for _, d := range shape {
+		if d < 0 {
+			return nil, fmt.Errorf("tensor: negative size in shape %v", shape)
+		}
+		n *= d
+	}
+	t, err := ts.Empty(shape, gotch.Int64, gotch.CPU)
+	if err != nil {
+		return nil, libtorch.Err(err)
+	}
+	var data []int64
+	if n > 0 {
+		ptr, err := t.DataPtr()
+		if err != nil {
+			t.MustDrop()
+			return nil, libtorch.Err(err)
+		}
+		data = unsafe.Slice((*int64)(ptr), n)
+	}
+	if err := fill(data); err != nil {
+		t.MustDrop()
+		return nil, err
+	}
+	if device == gotch.CPU {
+		return t, nil
+	}
+	return moved(t, device)
+}
+
 func moved(t *ts.Tensor, device gotch.Device) (*ts.Tensor, error) {
 	d, err := t.To(device, true)
 	return d, libtorch.Err(err)

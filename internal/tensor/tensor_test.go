@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"testing"
@@ -35,5 +36,38 @@ func TestFromDataRoundTrip(t *testing.T) {
 	}
 	if _, err := Int64([]int64{1, 2}, []int64{3}, gotch.CPU); err == nil {
 		t.Error("2 values for shape [3]: no error")
+	}
+}
+
+// Int64Fill gives what Int64 gives from the values fill writes, and
+// returns fill's error.
+func TestInt64Fill(t *testing.T) {
+	runtime.LockOSThread()
+	x, err := Int64Fill([]int64{2, 3}, gotch.CPU, func(data []int64) error {
+		copy(data, []int64{1, -2, 3, 1 << 40, 5, 6})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.MustDrop()
+	if got := fmt.Sprint(x.MustSize(), x.DType(), x.Int64Values()); got != "[2 3] Int64 [1 -2 3 1099511627776 5 6]" {
+		t.Errorf("Int64Fill: %s", got)
+	}
+	empty, err := Int64Fill([]int64{0, 4}, gotch.CPU, func(data []int64) error {
+		if len(data) != 0 {
+			return fmt.Errorf("%d values", len(data))
+		}
+		return nil
+	})
+	if err != nil || fmt.Sprint(empty.MustSize()) != "[0 4]" {
+		t.Errorf("empty: %v, %v", empty, err)
+	}
+	want := errors.New("no values")
+	if _, err := Int64Fill([]int64{3}, gotch.CPU, func([]int64) error { return want }); err != want {
+		t.Errorf("fill's error: %v", err)
+	}
+	if _, err := Int64Fill([]int64{-1}, gotch.CPU, func([]int64) error { return nil }); err == nil {
+		t.Error("shape [-1]: no error")
 	}
 }
