@@ -12,9 +12,9 @@ import (
 // Counting a token already seen allocates nothing; a Go map[string]int
 // would also need each token as its own string.
 type internTable struct {
-	slots  []slot   // len a power of 2
-	shift  uint     // 64 - log2(len(slots)): a hash's top bits pick the slot
-	ends   []uint32 // end of position i's bytes in arena (start: ends[i-1])
+	slots  []slot // len a power of 2
+	shift  uint   // 64 - log2(len(slots)): a hash's top bits pick the slot
+	ends   []int  // end of position i's bytes in arena (start: ends[i-1])
 	arena  []byte
 	counts []int
 	seed   maphash.Seed
@@ -28,7 +28,7 @@ type slot struct{ key, meta uint64 }
 // is shared by the tables that are merged into one another.
 func newInternTable(n int, seed maphash.Seed) *internTable {
 	t := &internTable{seed: seed,
-		ends: make([]uint32, 0, n), arena: make([]byte, 0, 8*n), counts: make([]int, 0, n)}
+		ends: make([]int, 0, n), arena: make([]byte, 0, 8*n), counts: make([]int, 0, n)}
 	t.resize(max(1024, 2*n))
 	return t
 }
@@ -85,11 +85,11 @@ func (t *internTable) hash(s string, key uint64) uint64 {
 
 // token returns position i's bytes, valid until the next add.
 func (t *internTable) token(i int) string {
-	start := uint32(0)
+	start := 0
 	if i > 0 {
 		start = t.ends[i-1]
 	}
-	return unsafe.String(unsafe.SliceData(t.arena[start:]), int(t.ends[i]-start))
+	return unsafe.String(unsafe.SliceData(t.arena[start:]), t.ends[i]-start)
 }
 
 // add counts tok n more times and returns its position in first-seen
@@ -126,7 +126,7 @@ func (t *internTable) addAll(tokens []string) []int32 {
 func (t *internTable) insert(i uint64, s slot, tok string, n int) int32 {
 	p := int32(len(t.counts))
 	t.arena = append(t.arena, tok...)
-	t.ends = append(t.ends, uint32(len(t.arena)))
+	t.ends = append(t.ends, len(t.arena))
 	t.counts = append(t.counts, n)
 	s.meta |= uint64(p + 1)
 	t.slots[i] = s
@@ -151,7 +151,7 @@ func (t *internTable) counter() *Counter {
 	all := string(t.arena)
 	c := &Counter{index: make(map[string]int, len(t.counts)),
 		tokens: make([]string, len(t.counts)), counts: t.counts}
-	start := uint32(0)
+	start := 0
 	for i, end := range t.ends {
 		tok := all[start:end]
 		c.tokens[i] = tok
