@@ -144,7 +144,10 @@ def training_table(out, rows):
                    'on %s training reviews%s, then evaluates on %s test reviews; both sides start from the same '
                    'weights and see the same batches. The libtorch thread count is the one `cmd/train` picks for '
                    'the strategy (every core packed, one padded) and the same on both sides of a pair, but for the '
-                   "default row: torchrnn with one thread against the seed's packed run with %d."
+                   "default row: torchrnn with one thread against the seed's packed run with %d. Both sides run "
+                   'with OMP_NUM_THREADS set to that count, which Debian\'s OpenBLAS (libtorch\'s matrix products) '
+                   'takes for its own pool too; where libtorch runs more than one thread, torchrnn sets OpenBLAS to '
+                   'one (`torch.SetThreads`), so that the two pools do not share the cores, and PyTorch keeps both.'
                    % (f"{first['examples']:,}", note, f"{first['eval_examples']:,}", packed[0]['threads']))
     if lm['go']:
         r = lm['go'][0]

@@ -19,6 +19,10 @@ func Seed(seed int64) { libtorch.Seed(seed) }
 // SetThreads sets libtorch's intra-op (OpenMP) thread count, capped at the
 // machine's cores; n <= 0 keeps it. Small recurrent models often train
 // fastest with 1 or 2. CapThreads tells what a count becomes, and why.
+// Where libtorch's matrix products run on OpenBLAS (Debian's libtorch),
+// OpenBLAS runs one thread when n > 1, so that its pool and libtorch's do
+// not share the cores (twice the packed path's speed on 2 cores), and its
+// own count when n == 1.
 func SetThreads(n int) { libtorch.SetThreads(n) }
 
 // CapThreads returns n capped at the machine's cores, with a warning to

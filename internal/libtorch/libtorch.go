@@ -26,10 +26,13 @@ const CUDA = lib.TorchrnnLibtorchCUDA
 // SetThreads sets libtorch's intra-op (OpenMP) thread count; n <= 0 keeps
 // it. n is capped at runtime.NumCPU() first, as [CapThreads] does: more
 // threads than cores only contend, and OpenMP starting a pool of 100,000
-// threads never returns. Call CapThreads first to tell the user.
+// threads never returns. Call CapThreads first to tell the user. Where
+// libtorch runs its matrix products on OpenBLAS, OpenBLAS then runs one
+// thread when n > 1 and its own count when n == 1 (see fitBLASThreads).
 func SetThreads(n int) {
 	if n, _ = CapThreads(n); n > 0 {
 		lib.TorchrnnSetNumThreads(n)
+		fitBLASThreads(n)
 	}
 }
 
