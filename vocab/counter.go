@@ -1,6 +1,7 @@
 package vocab
 
 import (
+	"hash/maphash"
 	"runtime"
 	"strings"
 	"sync"
@@ -98,33 +99,48 @@ func (c *Counter) Ordered() []TokenCount {
 // contiguous chunks of texts in parallel, one goroutine per core, and
 // merges the chunks in order, so the result equals a sequential count.
 func Count(texts []string, tok Tokenizer) *Counter {
-	return countChunks(len(texts), func(c *Counter, i int) { c.Add(tok(texts[i])) })
+	return countChunks(len(texts), func(i int) []string { return tok(texts[i]) })
 }
 
 // CountTokens counts already tokenized documents in parallel; see Count.
 func CountTokens(docs [][]string) *Counter {
-	return countChunks(len(docs), func(c *Counter, i int) { c.Add(docs[i]) })
+	return countChunks(len(docs), func(i int) []string { return docs[i] })
 }
 
 // minChunk is the fewest documents worth a goroutine of their own.
 const minChunk = 256
 
-// countChunks counts documents 0..n-1 with add, in contiguous chunks that
-// the goroutines take in turn, and merges the chunk counts in order.
-func countChunks(n int, add func(c *Counter, i int)) *Counter {
-	chunks := chunkCount(n)
-	parts := make([]*Counter, chunks)
-	forChunks(chunks, workersFor(n), func(k int) {
-		c := &Counter{index: make(map[string]int, min(n/chunks*8, 1<<16))} // skip early map growth
-		for i := n * k / chunks; i < n*(k+1)/chunks; i++ {
-			add(c, i)
+// countChunks counts documents 0..n-1, whose tokens doc gives, as Count
+// does.
+func countChunks(n int, doc func(i int) []string) *Counter {
+	merged, _ := countTables(n, chunkCount(n), func(t *internTable, i int) {
+		for _, tok := range doc(i) {
+			t.add(tok, 1)
 		}
-		parts[k] = c
 	})
-	for _, p := range parts[1:] {
-		parts[0].Merge(p)
+	return merged.counter()
+}
+
+// countTables counts documents 0..n-1 in chunks contiguous chunks that the
+// goroutines take in turn, each chunk in a table of its own (add counts
+// document i in its chunk's table), and merges the tables in order into
+// the first, which it returns. remaps[k] maps chunk k's positions to the
+// merged ones (nil for chunk 0).
+func countTables(n, chunks int, add func(t *internTable, i int)) (merged *internTable, remaps [][]int32) {
+	parts := make([]*internTable, chunks)
+	seed := maphash.MakeSeed() // shared: the tables are merged into one another
+	forChunks(chunks, workersFor(n), func(k int) {
+		t := newInternTable(min(n/chunks*8, 1<<16), seed) // skip early growth
+		for i := n * k / chunks; i < n*(k+1)/chunks; i++ {
+			add(t, i)
+		}
+		parts[k] = t
+	})
+	remaps = make([][]int32, chunks)
+	for k, p := range parts[1:] {
+		remaps[k+1] = parts[0].mergeRemap(p)
 	}
-	return parts[0]
+	return parts[0], remaps
 }
 
 // workersFor is how many goroutines share n documents: one per core, and

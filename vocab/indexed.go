@@ -1,9 +1,6 @@
 package vocab
 
-import (
-	"hash/maphash"
-	"reflect"
-)
+import "reflect"
 
 // Indexed is a Counter that also keeps every document as the first-seen
 // positions of its tokens, so that a vocabulary built from the counts
@@ -33,21 +30,9 @@ func CountIndexed(docs [][]string) *Indexed {
 // i's tokens in a chunk's table and returns their positions there.
 func countIndexed(n int, index func(t *internTable, i int) []int32) *Indexed {
 	chunks := chunkCount(n)
-	parts := make([]*internTable, chunks)
 	pos := make([][]int32, n)
-	seed := maphash.MakeSeed()
-	forChunks(chunks, workersFor(n), func(k int) {
-		t := newInternTable(min(n/chunks*8, 1<<16), seed)
-		for i := n * k / chunks; i < n*(k+1)/chunks; i++ {
-			pos[i] = index(t, i)
-		}
-		parts[k] = t
-	})
-	// Merge in order; a chunk's local positions map to the merged ones.
-	remaps := make([][]int32, chunks)
-	for k, p := range parts[1:] {
-		remaps[k+1] = parts[0].mergeRemap(p)
-	}
+	merged, remaps := countTables(n, chunks, func(t *internTable, i int) { pos[i] = index(t, i) })
+	// A chunk's local positions map to the merged ones.
 	forChunks(chunks, workersFor(n), func(k int) {
 		if remap := remaps[k]; remap != nil {
 			for i := n * k / chunks; i < n*(k+1)/chunks; i++ {
@@ -57,7 +42,7 @@ func countIndexed(n int, index func(t *internTable, i int) []int32) *Indexed {
 			}
 		}
 	})
-	return &Indexed{Counter: parts[0].counter(), docs: pos}
+	return &Indexed{Counter: merged.counter(), docs: pos}
 }
 
 // EncodeIndexed encodes the documents x counted, in parallel: each distinct
