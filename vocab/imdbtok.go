@@ -42,7 +42,7 @@ func imdb(text string) []string {
 	sc := imdbPool.Get().(*imdbScratch)
 	defer imdbPool.Put(sc)
 	sc.tokenize(text)
-	return splitAt(string(sc.out), sc.ends, nil)
+	return splitAt(string(sc.out), sc.ends)
 }
 
 // indexIMDB counts the IMDB tokens of text in t, without making them

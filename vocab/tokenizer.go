@@ -61,21 +61,21 @@ func whitespace(text string) []string {
 	if in {
 		sc.ends = append(sc.ends, len(sc.out))
 	}
-	return splitAt(string(sc.out), sc.ends, nil)
+	return splitAt(string(sc.out), sc.ends)
 }
 
-// splitAt cuts s at the given end offsets and appends extra tokens.
-func splitAt(s string, ends []int, extra []string) []string {
-	if len(ends)+len(extra) == 0 {
+// splitAt cuts s at ends (each token's end offset) into tokens.
+func splitAt(s string, ends []int) []string {
+	if len(ends) == 0 {
 		return nil
 	}
-	toks := make([]string, 0, len(ends)+len(extra))
+	toks := make([]string, len(ends))
 	start := 0
-	for _, e := range ends {
-		toks = append(toks, s[start:e])
+	for i, e := range ends {
+		toks[i] = s[start:e]
 		start = e
 	}
-	return append(toks, extra...)
+	return toks
 }
 
 // asciiChar holds the one-byte strings, so Chars does not allocate them.
