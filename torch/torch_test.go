@@ -12,6 +12,7 @@ import (
 )
 
 func TestRoundTrip(t *testing.T) {
+	LockThread() // libtorch keeps errors per thread: see the package doc
 	ids, err := FromInt64s([]int64{1, 2, 3, 4, 5, 6}, CPU, 2, 3)
 	if err != nil {
 		t.Fatal(err)
@@ -70,6 +71,7 @@ func crossEntropy(logits [][]float64, targets []int64, ignore int64) float64 {
 }
 
 func TestCrossEntropyIgnoresPadding(t *testing.T) {
+	LockThread() // libtorch keeps errors per thread: see the package doc
 	rows := [][]float64{{1, 2, 0.5}, {0.1, -1, 3}, {2, 2, 2}, {-0.5, 0.25, 1}}
 	targets := []int64{1, 2, 0, 0} // [2, 2] with the last step padding (id 0)
 	var flat []float32
@@ -101,6 +103,7 @@ func TestCrossEntropyIgnoresPadding(t *testing.T) {
 }
 
 func TestBCEWithLogits(t *testing.T) {
+	LockThread() // libtorch keeps errors per thread: see the package doc
 	x := []float64{-2, 0.5, 3}
 	labels := []int64{0, 1, 0}
 	logits, _ := FromFloat32s([]float32{-2, 0.5, 3}, CPU, 3, 1)
@@ -127,6 +130,7 @@ func TestBCEWithLogits(t *testing.T) {
 }
 
 func TestAccuracyAndArgmax(t *testing.T) {
+	LockThread() // libtorch keeps errors per thread: see the package doc
 	logits, _ := FromFloat32s([]float32{0, 1, 0, 5, 0, 0, 0.2, 0.1, 0.3, 1, 1, 0}, CPU, 4, 3)
 	labels, _ := FromInt64s([]int64{1, 1, 2, 0}, CPU)
 	defer Free(logits, labels)
@@ -180,6 +184,7 @@ func TestNoGradRestores(t *testing.T) {
 }
 
 func TestSeedRepeats(t *testing.T) {
+	LockThread() // libtorch keeps errors per thread: see the package doc
 	draw := func() []float32 {
 		Seed(42)
 		r := ts.MustRandn([]int64{5}, gotch.Float, CPU)

@@ -14,6 +14,7 @@ import (
 // TestPackedLSTMAdamStep drives the binding end to end on the CPU:
 // embedding -> _pack_padded_sequence -> lstm_data -> loss -> backward -> Adam.
 func TestPackedLSTMAdamStep(t *testing.T) {
+	lockThread(t)
 	Seed(1)
 	const V, E, H = 10, 4, 3
 	param := func(shape ...int64) *ts.Tensor {
@@ -90,8 +91,7 @@ func TestFittedOpIsGoError(t *testing.T) {
 	if strings.HasPrefix(Version, "2.1.") {
 		t.Skip("libtorch 2.1 has every op gotch v0.9.1 generates")
 	}
-	runtime.LockOSThread() // libtch keeps the last error per thread
-	defer runtime.UnlockOSThread()
+	lockThread(t)
 	x := ts.MustZeros([]int64{2, 2}, gotch.Float, gotch.CPU)
 	var out lib.Ctensor
 	lib.Atg_CsltSparseMm(&out, lib.Ctensor(x.Ctensor()), lib.Ctensor(x.Ctensor()), lib.Ctensor(x.Ctensor()), 0)
@@ -110,6 +110,7 @@ func TestFittedOpIsGoError(t *testing.T) {
 }
 
 func TestErrKeepsTheMessage(t *testing.T) {
+	lockThread(t)
 	x := ts.MustZeros([]int64{2, 3}, gotch.Float, gotch.CPU)
 	_, err := x.View([]int64{4, 4}, false)
 	if err == nil {
@@ -139,4 +140,13 @@ func TestSetCudnnTF32(t *testing.T) {
 			t.Errorf("SetCudnnTF32(%v): %v", on, err)
 		}
 	}
+}
+
+// lockThread keeps the test's goroutine on its OS thread until the test
+// ends: libtch keeps the last error per thread, so a goroutine that moves
+// between an op and its error check loses the error and takes the op's
+// unset result for a tensor (the crash of CI's stop 26).
+func lockThread(t *testing.T) {
+	runtime.LockOSThread()
+	t.Cleanup(runtime.UnlockOSThread)
 }

@@ -27,6 +27,7 @@ func checkOneLine(t *testing.T, msg, want string) {
 // writes "frame #N:" lines, some after "Exception raised from", some not)
 // and checks each comes back as one line with libtorch's message.
 func TestErrRealLibtorchErrors(t *testing.T) {
+	lockThread(t)
 	x := ts.MustZeros([]int64{2, 3}, gotch.Float, gotch.CPU)
 	defer x.MustDrop()
 	y := ts.MustZeros([]int64{4, 5}, gotch.Float, gotch.CPU)
@@ -50,6 +51,7 @@ func TestErrRealLibtorchErrors(t *testing.T) {
 			"mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			lockThread(t) // a subtest runs on a goroutine of its own
 			z, err := tc.op()
 			if err == nil {
 				z.MustDrop()
