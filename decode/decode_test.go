@@ -3,15 +3,12 @@ package decode
 import (
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"slices"
 	"testing"
 
 	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/torch"
 )
-
-func init() { runtime.LockOSThread() }
 
 // markov is a toy model whose next-token distribution depends on the
 // previous token alone, fixed by hand: logp[prev][next]. Its state is the
@@ -90,6 +87,7 @@ func bruteForce(logp [][]float64, maxLen int, alpha float64) (best []int64, best
 
 func search(t *testing.T, m markov, k, maxLen int, alpha float64) Hypothesis {
 	t.Helper()
+	torch.LockThread() // the test's goroutine: libtorch keeps errors per thread
 	init := tensor.Must(tensor.Int64([]int64{bos}, []int64{1}, torch.CPU))
 	defer init.MustDrop()
 	opt := Options{BOS: bos, EOS: eos, MaxLen: []int{maxLen}, Alpha: alpha}
@@ -170,6 +168,7 @@ func TestWideBeamIsExhaustive(t *testing.T) {
 }
 
 func TestOptionsChecked(t *testing.T) {
+	torch.LockThread()
 	m := markov{logTable([][]float64{{.5, .5}, {.5, .5}})}
 	init := tensor.Must(tensor.Int64([]int64{bos}, []int64{1}, torch.CPU))
 	defer init.MustDrop()
