@@ -71,7 +71,7 @@ func crossEntropy(logits [][]float64, targets []int64, ignore int64) float64 {
 }
 
 func TestCrossEntropyIgnoresPadding(t *testing.T) {
-	LockThread() // libtorch keeps errors per thread: see the package doc
+	LockThread()
 	rows := [][]float64{{1, 2, 0.5}, {0.1, -1, 3}, {2, 2, 2}, {-0.5, 0.25, 1}}
 	targets := []int64{1, 2, 0, 0} // [2, 2] with the last step padding (id 0)
 	var flat []float32
@@ -103,7 +103,7 @@ func TestCrossEntropyIgnoresPadding(t *testing.T) {
 }
 
 func TestBCEWithLogits(t *testing.T) {
-	LockThread() // libtorch keeps errors per thread: see the package doc
+	LockThread()
 	x := []float64{-2, 0.5, 3}
 	labels := []int64{0, 1, 0}
 	logits, _ := FromFloat32s([]float32{-2, 0.5, 3}, CPU, 3, 1)
@@ -130,7 +130,7 @@ func TestBCEWithLogits(t *testing.T) {
 }
 
 func TestAccuracyAndArgmax(t *testing.T) {
-	LockThread() // libtorch keeps errors per thread: see the package doc
+	LockThread()
 	logits, _ := FromFloat32s([]float32{0, 1, 0, 5, 0, 0, 0.2, 0.1, 0.3, 1, 1, 0}, CPU, 4, 3)
 	labels, _ := FromInt64s([]int64{1, 1, 2, 0}, CPU)
 	defer Free(logits, labels)
@@ -184,7 +184,7 @@ func TestNoGradRestores(t *testing.T) {
 }
 
 func TestSeedRepeats(t *testing.T) {
-	LockThread() // libtorch keeps errors per thread: see the package doc
+	LockThread()
 	draw := func() []float32 {
 		Seed(42)
 		r := ts.MustRandn([]int64{5}, gotch.Float, CPU)
