@@ -1,6 +1,7 @@
 package libtorch
 
 import (
+	"os"
 	"runtime"
 	"testing"
 )
@@ -24,5 +25,21 @@ func TestBLASThreadsFollowLibtorch(t *testing.T) {
 	SetThreads(1)
 	if got := BLASThreads(); got != def {
 		t.Errorf("OpenBLAS runs %d threads beside 1 of libtorch's, want its own %d", got, def)
+	}
+}
+
+// TestBLASCore: where OpenBLAS runs, it never runs its baseline kernels on a
+// CPU with AVX2 unless the environment asked for them.
+func TestBLASCore(t *testing.T) {
+	core, fitted := BLASCore()
+	if core == "" {
+		t.Skip("libtorch does not run on OpenBLAS here")
+	}
+	t.Logf("OpenBLAS kernels: %s (chosen by torchrnn: %v)", core, fitted)
+	if _, set := os.LookupEnv("OPENBLAS_CORETYPE"); set {
+		return
+	}
+	if best := cpuCore(); best != "" && core == blasFallback {
+		t.Errorf("OpenBLAS runs its %s kernels on a CPU that has %s's instructions", core, best)
 	}
 }
