@@ -10,7 +10,7 @@ import (
 // in the file's own style so that fitting can stub them like any generated op
 // when a libtorch lacks what they call. Each concern keeps its functions in a
 // file of its own (extensions_*.go) and lists them here.
-var extensionParts = []string{coreExtensions, sampleExtensions, distExtensions}
+var extensionParts = []string{coreExtensions, sampleExtensions, lstmExtensions, distExtensions}
 
 // coreExtensions: cuDNN TF32 and serialization into memory.
 const coreExtensions = `

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
+	"github.com/torchrnn/torchrnn/internal/libtorch"
 )
 
 // Cell names the recurrence, as libtorch's ops do.
@@ -83,9 +85,19 @@ func cellNames() string {
 	return strings.Join(names[:last], ", ") + " or " + names[last]
 }
 
+// lstmPadded trains a one-direction float32 stack on the CPU with
+// libtorch.LSTM, libtorch's op with a backward in one piece per layer (the
+// same outputs, the gradients up to rounding, 1.2x the speed of a step's
+// forward and backward: BENCHMARKS.md), everything else with libtorch's op.
 func lstmPadded(x, h, c *ts.Tensor, w []*ts.Tensor, layers int64, p float64, train, bi bool) (out, hn, cn *ts.Tensor, err error) {
+	if fusedLSTM && !bi && x.DType() == gotch.Float && x.MustDevice().Name == gotch.CPU.Name { // a tensor's CPU is {CPU 1}, gotch.CPU {CPU -1}
+		return libtorch.LSTM(x, h, c, w, layers, p, train, true)
+	}
 	return ts.Lstm(x, []*ts.Tensor{h, c}, w, true, layers, p, train, bi, true)
 }
+
+// fusedLSTM: lstmPadded may use libtorch.LSTM (tests turn it off to compare).
+var fusedLSTM = libtorch.HasLSTM()
 
 func lstmPacked(data, batchSizes, h, c *ts.Tensor, w []*ts.Tensor, layers int64, p float64, train, bi bool) (out, hn, cn *ts.Tensor, err error) {
 	return ts.LstmData(data, batchSizes, []*ts.Tensor{h, c}, w, true, layers, p, train, bi)
