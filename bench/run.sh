@@ -168,6 +168,15 @@ for round in $(seq "$rounds"); do
 	train_go default 1 classify --data "$imdb" --strategy padded --bucket
 	say "character language model, 1 thread"
 	alternate train_go train_py lm 1 lm --text "$text" --chars "$chars" --sample "$sample"
+	# Where torchrnn gave OpenBLAS the CPU's kernels (OpenBLAS fell back to
+	# its baseline), PyTorch once more with the same kernels.
+	core=$(tail -n 20 "$work/lm.jsonl" | "$py" -c 'import json, sys
+r = [json.loads(l) for l in sys.stdin if l.strip()]
+print(next((x["blas"] for x in reversed(r) if x.get("blas_fitted")), ""))')
+	if [[ -n $core ]]; then
+		say "character language model, PyTorch with OpenBLAS's $core kernels"
+		OPENBLAS_CORETYPE=$core train_py blas 1 lm --text "$text" --chars "$chars" --sample "$sample"
+	fi
 	sampling
 done
 

@@ -1,6 +1,7 @@
 """What classify.py and charlm.py share with each other and with the Go
 command in this folder: threads, the batch order, the measurements and the
 JSON line each run prints (the keys of main.go's Result)."""
+import ctypes
 import json
 import os
 import sys
@@ -64,6 +65,20 @@ def libtorch_path():
     return ''
 
 
+def blas_core():
+    """OpenBLAS's kernel set in this process ('Prescott', 'Haswell', ...), or ''."""
+    try:
+        with open('/proc/self/maps') as f:
+            paths = [line.split()[5] for line in f if len(line.split()) == 6 and 'libopenblas' in line.split()[5]]
+        if paths:
+            name = ctypes.CDLL(paths[0]).openblas_get_corename
+            name.restype = ctypes.c_char_p
+            return name().decode()
+    except (OSError, AttributeError):
+        pass
+    return ''
+
+
 def need(path, what):
     if not os.path.exists(path):
         sys.exit('%s: no %s at %s' % (os.path.basename(sys.argv[0]), what, path))
@@ -77,6 +92,7 @@ def emit(task, strategy, threads, examples, vocab, load_s, tr, va, **extra):
              train_cpu_s=tr['cpu'], tokens_per_s=tr['tokens'] / tr['seconds'] if tr['seconds'] else 0, train_loss=tr['loss'],
              train_acc=tr.get('acc', 0), eval_s=va['seconds'], eval_examples=va['examples'],
              eval_tokens=va['tokens'], eval_loss=va['loss'], eval_acc=va.get('acc', 0), sample_chars=0, sample_s=0,
-             peak_rss_mib=peak_rss_mib(), libtorch=libtorch_path(), version=torch.__version__)
+             peak_rss_mib=peak_rss_mib(), libtorch=libtorch_path(), version=torch.__version__,
+             blas=blas_core(), blas_fitted=False)
     r.update(extra)
     print(json.dumps(r), flush=True)

@@ -63,6 +63,7 @@ func main() {
 	r.Lang, r.Task = "go", os.Args[1]
 	r.PeakRSS = peakRSS()
 	r.Libtorch, r.Version = libtorchPath(), libtorch.Version
+	r.BLAS, r.BLASFitted = libtorch.BLASCore()
 	if err := json.NewEncoder(os.Stdout).Encode(r); err != nil {
 		fmt.Fprintln(os.Stderr, "training:", err)
 		os.Exit(1)
@@ -99,6 +100,8 @@ type Result struct {
 	PeakRSS          float64 `json:"peak_rss_mib"` // VmHWM at the end of the run
 	Libtorch         string  `json:"libtorch"`     // the libtorch_cpu library mapped into the process
 	Version          string  `json:"version"`      // libtorch's version
+	BLAS             string  `json:"blas"`         // OpenBLAS's kernel set ("" without OpenBLAS)
+	BLASFitted       bool    `json:"blas_fitted"`  // torchrnn chose it: OpenBLAS did not know the CPU
 }
 
 // phase is what one pass over a split measured.
