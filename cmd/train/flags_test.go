@@ -398,6 +398,7 @@ func TestBadData(t *testing.T) {
 		{"empty train/neg", []string{"-data", empty, "-dry-run", "-out", out()}, "neg"},
 		{"review a symlink to a FIFO", []string{"-data", fifo, "-dry-run", "-out", out()}, "9_1.txt"},
 		{"missing text", []string{"-task", "lm", "-text", filepath.Join(tmp, "none.txt"), "-dry-run", "-out", out()}, "none.txt"},
+		{"-data for a language model", []string{"-task", "lm", "-data", trainTSV, "-dry-run", "-out", out()}, "-task lm reads its text from -text"},
 		{"-text-column 0", []string{"-train", trainTSV, "-text-column", "0", "-label-column", "2", "-dry-run", "-out", out()}, "-text-column 0"},
 		{"-label-column not in the header", []string{"-train", trainTSV, "-text-column", "3", "-label-column", "polarity", "-dry-run", "-out", out()}, "-train: imdb: " + trainTSV + ":1: label column"},
 		{"-dev label not in -train", []string{"-train", trainTSV, "-dev", devTSV, "-text-column", "3", "-label-column", "2", "-dry-run", "-out", out()}, `-dev: imdb: label "mixed"`},
