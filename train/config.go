@@ -65,7 +65,7 @@ func DefaultConfig(task string) Config {
 		c.Adapt, c.Select, c.ClassWeights = true, "acc", "none"
 	}
 	if task == "lm" {
-		c.Batch, c.Epochs, c.LR, c.MinFreq, c.Valid = 64, 10, 2e-3, 1, 0.1
+		c.Batch, c.Epochs, c.LR, c.MinFreq, c.Valid, c.Anneal = 64, 15, 2e-3, 1, 0.1, 4
 	}
 	if task == "tag" {
 		c.tagDefaults()
