@@ -128,12 +128,12 @@ func (c Config) Validate() error {
 		return c.validateTag()
 	case c.Task == "classify" && c.validateClassify() != nil:
 		return c.validateClassify()
-	case c.Task == "lm" && c.Data != "":
-		return fmt.Errorf("-data %s: -task lm reads its text from -text (a text file, or folders and archives of documents)", c.Data)
 	case c.validateEmbed() != nil:
 		return c.validateEmbed()
 	case c.validateInit(c.Task) != nil:
 		return c.validateInit(c.Task)
+	case c.Task == "lm" && c.Data != "":
+		return fmt.Errorf("-data %s: -task lm reads its text from -text (a text file, or folders and archives of documents)", c.Data)
 	case c.validateDocs() != nil:
 		return c.validateDocs()
 	case c.InitFrom != "" && c.Embeddings != "":
