@@ -7,6 +7,7 @@ import (
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 	"github.com/torchrnn/torchrnn/internal/libtorch"
+	"github.com/torchrnn/torchrnn/internal/tensor"
 )
 
 // Cell names the recurrence, as libtorch's ops do.
@@ -90,7 +91,7 @@ func cellNames() string {
 // same outputs, the gradients up to rounding, 1.2x the speed of a step's
 // forward and backward: BENCHMARKS.md), everything else with libtorch's op.
 func lstmPadded(x, h, c *ts.Tensor, w []*ts.Tensor, layers int64, p float64, train, bi bool) (out, hn, cn *ts.Tensor, err error) {
-	if fusedLSTM && !bi && x.DType() == gotch.Float && x.MustDevice().Name == gotch.CPU.Name { // a tensor's CPU is {CPU 1}, gotch.CPU {CPU -1}
+	if fusedLSTM && !bi && x.DType() == gotch.Float && tensor.OnCPU(x) {
 		return libtorch.LSTM(x, h, c, w, layers, p, train, true)
 	}
 	return ts.Lstm(x, []*ts.Tensor{h, c}, w, true, layers, p, train, bi, true)

@@ -25,7 +25,7 @@ func TestFusedLSTMMatchesLibtorch(t *testing.T) {
 	}
 	for _, c := range []struct {
 		B, T, in, H, layers int64
-		dropout           float64
+		dropout             float64
 	}{
 		{B: 3, T: 7, in: 5, H: 4, layers: 1},
 		{B: 4, T: 1, in: 3, H: 6, layers: 1},

@@ -55,7 +55,7 @@ func Float32s(t *Tensor) ([]float32, error) {
 func Int64s(t *Tensor) (out []int64, err error) {
 	defer tensor.Catch(&err, "torch: int64s")
 	src := t
-	if t.DType() != gotch.Int64 || t.MustDevice().Name != gotch.CPU.Name { // a tensor's CPU is {CPU 1}, gotch.CPU {CPU -1}
+	if t.DType() != gotch.Int64 || !tensor.OnCPU(t) {
 		src = tensor.Must(t.To(gotch.CPU, false))
 		defer src.MustDrop()
 		if src.DType() != gotch.Int64 {

@@ -52,6 +52,7 @@ import "C"
 import (
 	"os"
 	"sync"
+	"unsafe"
 )
 
 // blasFallback is the kernel set OpenBLAS takes for a CPU it does not know:
@@ -75,12 +76,13 @@ func fitBLASCore() {
 	if _, set := os.LookupEnv("OPENBLAS_CORETYPE"); set {
 		return
 	}
-	now := C.torchrnn_blas_core(nil)
-	want := C.torchrnn_cpu_core()
-	if now == nil || want == nil || C.GoString(now) != blasFallback {
+	want := cpuCore()
+	if now, _ := BLASCore(); want == "" || now != blasFallback {
 		return
 	}
-	blasFitted = C.GoString(C.torchrnn_blas_core(want))
+	cs := C.CString(want)
+	defer C.free(unsafe.Pointer(cs))
+	blasFitted = C.GoString(C.torchrnn_blas_core(cs))
 }
 
 // cpuCore names OpenBLAS's best kernel set for this CPU, or "".

@@ -101,6 +101,10 @@ func contains(list []*ts.Tensor, t *ts.Tensor) bool {
 	return false
 }
 
+// OnCPU reports whether t lives on the CPU. (A tensor reports its CPU as
+// {CPU 1}, gotch.CPU is {CPU -1}: compare names, not devices.)
+func OnCPU(t *ts.Tensor) bool { return t.MustDevice().Name == gotch.CPU.Name }
+
 // Int64 makes an int64 tensor of the given shape on device.
 func Int64(data []int64, shape []int64, device gotch.Device) (*ts.Tensor, error) {
 	return fromData(data, shape, device)
