@@ -31,6 +31,7 @@ type classifier struct {
 	scores             *classScores   // per-class scores of evaluations, more than two classes (classify_scores.go)
 	weights            *torch.Tensor  // [C] loss weight per class (-class-weights); nil: none
 	fromLM             *pretrainedSet // weights taken from -init-from, unfrozen by epoch (initfrom.go)
+	drop               *wordDrop      // -word-dropout; nil: none
 }
 
 func (c *classifier) params() *lstm.Params { return c.model.Params }
@@ -64,12 +65,16 @@ func (c *classifier) trainEpoch(ctx context.Context, epoch int) (phase, error) {
 	if err := c.fromLM.epoch(epoch); err != nil {
 		return phase{}, err
 	}
+	if f := c.cfg.LRFinal; f > 0 && f < 1 {
+		c.step.Opt.SetLR(epochLR(c.cfg.LR, f, epoch, c.cfg.Epochs))
+	}
 	order := c.sampler.Epoch(epoch - 1)
 	sizes := make(chan int, len(order)) // the global batches' sizes, in order
 	for _, b := range order {
 		sizes <- len(b)
 	}
-	feed := func(f context.Context, order [][]int) <-chan batch { return batches(f, c.train, order, c.pad) }
+	drop := c.drop.epoch(epoch)
+	feed := func(f context.Context, order [][]int) <-chan batch { return batches(f, c.train, order, c.pad, drop) }
 	return trainPass(ctx, c.out, epoch, c.cluster.shardOrder(order), c.cfg.DryRun, &c.guard, feed,
 		func(b batch) (loss float64, right, counted, tokens int64, err error) {
 			if b.B == 0 { // this rank's share of a batch smaller than the job
@@ -106,7 +111,7 @@ func (c *classifier) evaluate(name string, epoch int) (phase, error) {
 	i := 0
 	c.scores.start()
 	defer c.scores.finish(name)
-	for b := range batches(context.Background(), e, order, c.pad) {
+	for b := range batches(context.Background(), e, order, c.pad, nil) {
 		if b.err != nil {
 			return sum, b.err
 		}

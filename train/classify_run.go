@@ -51,6 +51,7 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hardwa
 		scores: newClassScores(data.labels), train: train,
 		valid: encode(v, tok, data.valid, cfg.MaxLen),
 		test:  encode(v, tok, data.test, cfg.MaxLen)}
+	c.drop = newWordDrop(cfg.WordDropout, cfg.Seed, c.train.ids)
 	fmt.Fprintf(out, "data: %d train, %d valid, %d test examples, %d classes %v, vocabulary %d; read in %s\n",
 		len(c.train.ids), len(c.valid.ids), len(c.test.ids), len(data.labels), data.labels, v.Len(), time.Since(start).Round(time.Millisecond))
 	model.Vocab, model.Classes = v.Len(), len(data.labels)

@@ -122,6 +122,10 @@ func (c Config) Validate() error {
 	switch {
 	case c.Task != "classify" && c.Task != "lm" && c.Task != "tag" && c.Task != "seq2seq":
 		return bad("task", c.Task, "want classify, lm, tag or seq2seq")
+	case !(c.WordDropout >= 0 && c.WordDropout <= 1e6):
+		return bad("word-dropout", c.WordDropout, "must be 0 (none) or a positive number up to 1e6")
+	case !(c.LRFinal >= 0 && c.LRFinal <= 1):
+		return bad("lr-final", c.LRFinal, "must be in [0, 1] (0 or 1: constant)")
 	case c.Task == "seq2seq" && c.validateSeq2Seq() != nil:
 		return c.validateSeq2Seq()
 	case c.Task == "tag" && c.validateTag() != nil:

@@ -142,12 +142,16 @@ func ahead[B any](ctx context.Context, order [][]int, build func(idx []int) B) <
 }
 
 // batches measures the classifier's batches of an epoch (lengths, width),
-// ahead of the consumer.
-func batches(ctx context.Context, e encoded, order [][]int, pad seq.Padding) <-chan batch {
+// ahead of the consumer; drop, when not nil, replaces words of each batch
+// with <unk> (word dropout) in a copy of its texts.
+func batches(ctx context.Context, e encoded, order [][]int, pad seq.Padding, drop func(idx []int, ids []int64)) <-chan batch {
 	return ahead(ctx, order, func(idx []int) batch {
 		seqs, labels := make([][]int64, len(idx)), make([]int64, len(idx))
 		for i, j := range idx {
 			seqs[i], labels[i] = e.ids[j], e.labels[j]
+		}
+		if drop != nil {
+			seqs = dropWords(seqs, idx, drop)
 		}
 		lengths, T, err := pad.Shape(seqs)
 		b := batch{seqs: seqs, lengths: lengths, labels: labels, B: len(idx), T: T, err: err}
@@ -156,4 +160,19 @@ func batches(ctx context.Context, e encoded, order [][]int, pad seq.Padding) <-c
 		}
 		return b
 	})
+}
+
+// dropWords returns copies of seqs (the texts of examples idx) after drop.
+func dropWords(seqs [][]int64, idx []int, drop func(idx []int, ids []int64)) [][]int64 {
+	n := 0
+	for _, s := range seqs {
+		n += len(s)
+	}
+	flat, out := make([]int64, 0, n), make([][]int64, len(seqs))
+	for i, s := range seqs {
+		flat = append(flat, s...)
+		out[i] = flat[len(flat)-len(s):]
+	}
+	drop(idx, flat)
+	return out
 }

@@ -81,8 +81,6 @@ func (c Config) validateSeq2Seq() error {
 		return fmt.Errorf("-src-lang %q -tgt-lang %q: want two different languages", c.SrcLang, c.TgtLang)
 	case c.MaxTime < 0:
 		return fmt.Errorf("-max-time %v: must not be negative", c.MaxTime)
-	case !(c.LRFinal >= 0 && c.LRFinal <= 1):
-		return fmt.Errorf("-lr-final %v: must be in [0, 1] (0 or 1: constant)", c.LRFinal)
 	}
 	return nil
 }

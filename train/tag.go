@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"time"
 
 	"github.com/sugarme/gotch"
@@ -86,43 +85,6 @@ func tagBatches(ctx context.Context, e tagged, order [][]int, spell func(string)
 	})
 }
 
-// wordDropout returns epoch's word dropout (nil without -word-dropout): a
-// training word of count n becomes <unk> with probability α/(α+n), drawn
-// from a generator seeded by -seed, the epoch and the batch's first
-// sentence, so that a batch drops the same words whenever it is built.
-func (c *tagger) wordDropout(epoch int) func(idx []int, ids []int64) {
-	a := c.cfg.WordDropout
-	if a <= 0 {
-		return nil
-	}
-	if c.dropP == nil {
-		var counts []int // by id
-		for _, s := range c.train.ids {
-			for _, id := range s {
-				if int(id) >= len(counts) {
-					counts = append(counts, make([]int, int(id)+1-len(counts))...)
-				}
-				counts[id]++
-			}
-		}
-		c.dropP = make([]float64, len(counts))
-		for id, n := range counts {
-			if n > 0 && id != vocab.UnkID && id != vocab.PadID {
-				c.dropP[id] = a / (a + float64(n))
-			}
-		}
-	}
-	p := c.dropP
-	return func(idx []int, ids []int64) {
-		rng := rand.New(rand.NewPCG(uint64(c.cfg.Seed)^uint64(epoch)<<32, uint64(idx[0])))
-		for i, id := range ids {
-			if int(id) < len(p) && p[id] > 0 && rng.Float64() < p[id] {
-				ids[i] = vocab.UnkID
-			}
-		}
-	}
-}
-
 // tagger trains lstm.Tagger on tagged sentences.
 type tagger struct {
 	cfg                Config
@@ -137,7 +99,7 @@ type tagger struct {
 	out                io.Writer
 	guard              guard
 	last               *tagScore // the last evaluation's details
-	dropP              []float64 // word dropout's probability by training word id, 0 for none (wordDropout)
+	drop               *wordDrop // -word-dropout; nil: none
 }
 
 func (c *tagger) params() *lstm.Params { return c.model.Params }
@@ -155,7 +117,7 @@ func (c *tagger) epochMetrics(epoch int, tr, va phase) rundir.Epoch { return epo
 
 func (c *tagger) trainEpoch(ctx context.Context, epoch int) (phase, error) {
 	c.step.Opt.SetLR(epochLR(c.cfg.LR, c.cfg.LRFinal, epoch, c.cfg.Epochs))
-	drop := c.wordDropout(epoch)
+	drop := c.drop.epoch(epoch)
 	feed := func(f context.Context, order [][]int) <-chan tagBatch {
 		return tagBatches(f, c.train, order, c.spell, drop)
 	}

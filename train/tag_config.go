@@ -70,8 +70,8 @@ func (c *Config) registerTagFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Format, "format", c.Format, "tag: file format: auto (conllu for .conllu files, else columns), conllu or columns")
 	fs.StringVar(&c.TagColumn, "tag-column", c.TagColumn, "tag: tag column: upos, xpos, deprel (CoNLL-U) or a column number from 1; empty: upos, or the last column")
 	fs.BoolVar(&c.Chars, "chars", c.Chars, "tag: character-level word features (a BiLSTM over each word's characters)")
-	fs.Float64Var(&c.LRFinal, "lr-final", c.LRFinal, "tag: the learning rate falls linearly from -lr to this share of it at the last epoch; 0 or 1: constant")
-	fs.Float64Var(&c.WordDropout, "word-dropout", c.WordDropout, "tag: in training, feed a word seen n times as <unk> with probability a/(a+n) for this a (word dropout); 0: none")
+	fs.Float64Var(&c.LRFinal, "lr-final", c.LRFinal, "tag, seq2seq, classify: the learning rate falls linearly from -lr to this share of it at the last epoch; 0 or 1: constant")
+	fs.Float64Var(&c.WordDropout, "word-dropout", c.WordDropout, "tag, classify: in training, feed a word seen n times as <unk> with probability a/(a+n) for this a (word dropout); 0: none")
 }
 
 func (c Config) validateTag() error {
@@ -82,12 +82,6 @@ func (c Config) validateTag() error {
 	}
 	if n, err := strconv.Atoi(c.TagColumn); err == nil && n < 1 {
 		return fmt.Errorf("-tag-column %d: columns count from 1", n)
-	}
-	if !(c.WordDropout >= 0 && c.WordDropout <= 1e6) {
-		return fmt.Errorf("-word-dropout %v: must be 0 (none) or a positive number up to 1e6", c.WordDropout)
-	}
-	if !(c.LRFinal >= 0 && c.LRFinal <= 1) {
-		return fmt.Errorf("-lr-final %v: must be in [0, 1] (0 or 1: constant)", c.LRFinal)
 	}
 	if c.TrainFile == "" && (c.DevFile != "" || c.TestFile != "") {
 		return fmt.Errorf("-dev and -test need -train")

@@ -138,6 +138,7 @@ func runTagger(ctx context.Context, cfg Config, model lstm.Config, hw hardware, 
 		train: encodeTagged(data.train, v, tagID),
 		valid: encodeTagged(data.valid, v, tagID),
 		test:  encodeTagged(data.test, v, tagID)}
+	c.drop = newWordDrop(cfg.WordDropout, cfg.Seed, c.train.ids)
 	fmt.Fprintf(out, "data: %d train, %d valid, %d test sentences (%d train tokens), %d tags, vocabulary %d; read in %s\n",
 		len(data.train), len(data.valid), len(data.test), sumInts(c.train.lengths), len(tags), v.Len(), time.Since(start).Round(time.Millisecond))
 	model.Vocab, model.Classes = v.Len(), len(tags)

@@ -18,7 +18,6 @@ import (
 	"github.com/torchrnn/torchrnn/infer"
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/rundir"
-	"github.com/torchrnn/torchrnn/vocab"
 )
 
 // chunkCorpus writes n sentences of a tiny grammar in CoNLL-2000's layout
@@ -217,53 +216,5 @@ func TestTagResume(t *testing.T) {
 	}
 	if st.Epoch != 2 || st.TestAcc <= 0 || !strings.Contains(out.String(), "epoch  2") {
 		t.Errorf("after resume: epoch %d, test accuracy %v\n%s", st.Epoch, st.TestAcc, out.String())
-	}
-}
-
-// Word dropout feeds a training word of count n as <unk> with probability
-// α/(α+n), the same words for the same batch and epoch, never padding;
-// without -word-dropout there is none.
-func TestWordDropout(t *testing.T) {
-	c := &tagger{train: tagged{ids: [][]int64{{2, 3, 3, 4}, {3, 5, vocab.UnkID}}}}
-	if c.wordDropout(1) != nil {
-		t.Fatal("word dropout without -word-dropout")
-	}
-	c.cfg.Seed, c.cfg.WordDropout = 7, 1
-	drop := c.wordDropout(1)
-	batch := func(first int) []int64 {
-		ids := []int64{2, 3, 3, 4, vocab.PadID, vocab.PadID}
-		drop([]int{first, first + 1}, ids)
-		return ids
-	}
-	if a, b := batch(5), batch(5); !slices.Equal(a, b) || a[4] != vocab.PadID || a[5] != vocab.PadID {
-		t.Errorf("the same batch dropped %v, then %v (padding must stay)", a, b)
-	}
-	// Word 3 is seen 3 times: p = 1/(1+3); word 2 once: p = 1/2.
-	var dropped [2]int
-	const n = 20000
-	for first := range n {
-		ids := batch(first)
-		for k, at := range []int{0, 1} {
-			if ids[at] == vocab.UnkID {
-				dropped[k]++
-			}
-		}
-	}
-	for k, want := range []float64{0.5, 0.25} {
-		if got := float64(dropped[k]) / n; math.Abs(got-want) > 0.015 {
-			t.Errorf("word %d dropped at rate %.3f, want %.2f", []int{2, 3}[k], got, want)
-		}
-	}
-	other := c.wordDropout(2)
-	same := 0
-	for first := range 200 {
-		x, y := batch(first), []int64{2, 3, 3, 4, vocab.PadID, vocab.PadID}
-		other([]int{first, first + 1}, y)
-		if slices.Equal(x, y) {
-			same++
-		}
-	}
-	if same == 200 {
-		t.Error("epochs 1 and 2 drop the same words in every batch")
 	}
 }
