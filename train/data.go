@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/torchrnn/torchrnn/imdb"
@@ -144,7 +145,7 @@ func ahead[B any](ctx context.Context, order [][]int, build func(idx []int) B) <
 // batches measures the classifier's batches of an epoch (lengths, width),
 // ahead of the consumer; drop, when not nil, replaces words of each batch
 // with <unk> (word dropout) in a copy of its texts.
-func batches(ctx context.Context, e encoded, order [][]int, pad seq.Padding, drop func(idx []int, ids []int64)) <-chan batch {
+func batches(ctx context.Context, e encoded, order [][]int, pad seq.Padding, drop func(example int, ids []int64)) <-chan batch {
 	return ahead(ctx, order, func(idx []int) batch {
 		seqs, labels := make([][]int64, len(idx)), make([]int64, len(idx))
 		for i, j := range idx {
@@ -163,16 +164,11 @@ func batches(ctx context.Context, e encoded, order [][]int, pad seq.Padding, dro
 }
 
 // dropWords returns copies of seqs (the texts of examples idx) after drop.
-func dropWords(seqs [][]int64, idx []int, drop func(idx []int, ids []int64)) [][]int64 {
-	n := 0
-	for _, s := range seqs {
-		n += len(s)
-	}
-	flat, out := make([]int64, 0, n), make([][]int64, len(seqs))
+func dropWords(seqs [][]int64, idx []int, drop func(example int, ids []int64)) [][]int64 {
+	out := make([][]int64, len(seqs))
 	for i, s := range seqs {
-		flat = append(flat, s...)
-		out[i] = flat[len(flat)-len(s):]
+		out[i] = slices.Clone(s)
+		drop(idx[i], out[i])
 	}
-	drop(idx, flat)
 	return out
 }

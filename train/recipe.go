@@ -127,6 +127,7 @@ func adapt(cfg Config, model lstm.Config, s Shape, given map[string]bool) (Confi
 	}
 	choose(r, "dropout", &model.Dropout, defModel.Dropout, m.Dropout, why)
 	choose(r, "embed-dropout", &model.EmbedDropout, defModel.EmbedDropout, m.EmbedDropout, why)
+	choose(r, "word-dropout", &cfg.WordDropout, def.WordDropout, set.WordDropout, why)
 	choose(r, "weight-decay", &cfg.WeightDecay, def.WeightDecay, set.WeightDecay, why)
 	choose(r, "epochs", &cfg.Epochs, def.Epochs, set.Epochs, why)
 	choose(r, "patience", &cfg.Patience, def.Patience, set.Patience, why)
@@ -150,11 +151,12 @@ func adapt(cfg Config, model lstm.Config, s Shape, given map[string]bool) (Confi
 // of an even share.
 const skewedWeights = "sqrt"
 
-// smallSettings are the settings for small data sets: more dropout, weight
-// decay, and (epochs being cheap) more epochs with a patience that lets the
-// learning rate anneal before early stopping.
+// smallSettings are the settings for small data sets: more dropout
+// (embedding dropout instead of word dropout), weight decay, and (epochs
+// being cheap) more epochs with a patience that lets the learning rate
+// anneal before early stopping.
 func smallSettings(def Config, m lstm.Config) (Config, lstm.Config) {
-	def.WeightDecay, def.Epochs, def.Patience, def.Anneal = 1e-5, 20, 5, 2
+	def.WeightDecay, def.WordDropout, def.Epochs, def.Patience, def.Anneal = 1e-5, 0, 20, 5, 2
 	m.Dropout, m.EmbedDropout = 0.5, 0.2
 	return def, m
 }

@@ -82,9 +82,9 @@ func choices(r *Recipe) map[string]Choice {
 func TestRecipeFollowsTheData(t *testing.T) {
 	runtime.LockOSThread()
 	short := recipeOf(t, shapedTexts(t, 200, 10), nil)
-	long := recipeOf(t, shapedTexts(t, 200, 300), nil)
+	long := recipeOf(t, shapedTexts(t, 200, 600), nil)
 	s, l := choices(short.Recipe), choices(long.Recipe)
-	for _, name := range []string{"max-len", "min-freq", "dropout", "embed-dropout", "weight-decay", "epochs", "patience", "anneal", "select", "class-weights"} {
+	for _, name := range []string{"max-len", "min-freq", "dropout", "embed-dropout", "word-dropout", "weight-decay", "epochs", "patience", "anneal", "select", "class-weights"} {
 		for _, m := range []map[string]Choice{s, l} {
 			if c, ok := m[name]; !ok || c.Reason == "" || c.Reason == Flag || c.Reason == Given {
 				t.Errorf("%s: recorded as %+v, want a choice with a reason", name, c)

@@ -55,7 +55,7 @@ type tagBatch struct {
 
 // tagBatches builds the batches of order, ahead of the consumer; drop, when
 // not nil, replaces words of each batch with <unk> (word dropout).
-func tagBatches(ctx context.Context, e tagged, order [][]int, spell func(string) []int64, drop func(idx []int, ids []int64)) <-chan tagBatch {
+func tagBatches(ctx context.Context, e tagged, order [][]int, spell func(string) []int64, drop func(example int, ids []int64)) <-chan tagBatch {
 	return ahead(ctx, order, func(idx []int) tagBatch {
 		b := tagBatch{B: len(idx)}
 		for _, j := range idx {
@@ -79,7 +79,9 @@ func tagBatches(ctx context.Context, e tagged, order [][]int, spell func(string)
 			b.words = lstm.SpellWords(words, b.T, spell)
 		}
 		if drop != nil {
-			drop(idx, b.ids)
+			for i, j := range idx {
+				drop(j, b.ids[i*b.T:i*b.T+len(e.ids[j])])
+			}
 		}
 		return b
 	})

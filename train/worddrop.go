@@ -41,15 +41,17 @@ func newWordDrop(alpha float64, seed int64, texts [][]int64) *wordDrop {
 }
 
 // epoch returns epoch's dropout (nil for a nil w): it replaces ids of the
-// batch of training examples idx with <unk> in place, drawn from a
-// generator seeded by the seed, the epoch and the batch's first example,
-// so that a batch drops the same words whenever it is built (resume).
-func (w *wordDrop) epoch(epoch int) func(idx []int, ids []int64) {
+// training example numbered example with <unk> in place, drawn from a
+// generator seeded by the seed, the epoch and the example, so that an
+// example drops the same words whatever batch it is in and however the
+// batch is split over data-parallel ranks, and whenever it is built
+// (resume).
+func (w *wordDrop) epoch(epoch int) func(example int, ids []int64) {
 	if w == nil {
 		return nil
 	}
-	return func(idx []int, ids []int64) {
-		rng := rand.New(rand.NewPCG(uint64(w.seed)^uint64(epoch)<<32, uint64(idx[0])))
+	return func(example int, ids []int64) {
+		rng := rand.New(rand.NewPCG(uint64(w.seed)^uint64(epoch)<<32, uint64(example)))
 		for i, id := range ids {
 			if int(id) < len(w.p) && w.p[id] > 0 && rng.Float64() < w.p[id] {
 				ids[i] = vocab.UnkID

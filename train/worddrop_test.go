@@ -10,8 +10,8 @@ import (
 )
 
 // Word dropout feeds a training word of count n as <unk> with probability
-// α/(α+n), the same words for the same batch and epoch, never padding;
-// without -word-dropout there is none.
+// α/(α+n), the same words for the same example and epoch, never padding
+// or <unk>; without -word-dropout there is none.
 func TestWordDropout(t *testing.T) {
 	texts := [][]int64{{2, 3, 3, 4}, {3, 5, vocab.UnkID}}
 	if newWordDrop(0, 7, texts).epoch(1) != nil {
@@ -19,13 +19,13 @@ func TestWordDropout(t *testing.T) {
 	}
 	w := newWordDrop(1, 7, texts)
 	drop := w.epoch(1)
-	batch := func(first int) []int64 {
-		ids := []int64{2, 3, 3, 4, vocab.PadID, vocab.PadID}
-		drop([]int{first, first + 1}, ids)
+	batch := func(example int) []int64 {
+		ids := []int64{2, 3, 3, 4, vocab.PadID, vocab.UnkID}
+		drop(example, ids)
 		return ids
 	}
-	if a, b := batch(5), batch(5); !slices.Equal(a, b) || a[4] != vocab.PadID || a[5] != vocab.PadID {
-		t.Errorf("the same batch dropped %v, then %v (padding must stay)", a, b)
+	if a, b := batch(5), batch(5); !slices.Equal(a, b) || a[4] != vocab.PadID || a[5] != vocab.UnkID {
+		t.Errorf("the same example dropped %v, then %v (padding and <unk> must stay)", a, b)
 	}
 	// Word 3 is seen 3 times: p = 1/(1+3); word 2 once: p = 1/2.
 	var dropped [2]int
@@ -46,14 +46,14 @@ func TestWordDropout(t *testing.T) {
 	other := w.epoch(2)
 	same := 0
 	for first := range 200 {
-		x, y := batch(first), []int64{2, 3, 3, 4, vocab.PadID, vocab.PadID}
-		other([]int{first, first + 1}, y)
+		x, y := batch(first), []int64{2, 3, 3, 4, vocab.PadID, vocab.UnkID}
+		other(first, y)
 		if slices.Equal(x, y) {
 			same++
 		}
 	}
 	if same == 200 {
-		t.Error("epochs 1 and 2 drop the same words in every batch")
+		t.Error("epochs 1 and 2 drop the same words in every example")
 	}
 }
 
@@ -62,7 +62,7 @@ func TestWordDropout(t *testing.T) {
 func TestClassifierWordDropoutCopies(t *testing.T) {
 	e := encoded{ids: [][]int64{{2, 3, 4}, {5, 6}}, labels: []int64{0, 1}, lengths: []int{3, 2}}
 	pad := DefaultConfig("classify").text().Padding()
-	all := func(idx []int, ids []int64) {
+	all := func(_ int, ids []int64) {
 		for i := range ids {
 			ids[i] = vocab.UnkID
 		}
