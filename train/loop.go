@@ -113,7 +113,7 @@ func checkpoint(run *rundir.Folder, t task, opt *optim.Optimizer, cfg Config, st
 		}
 	} else {
 		next.Stale++
-		if cfg.Anneal > 1 {
+		if cfg.annealing() {
 			fmt.Fprintf(out, "anneal: no better validation score: learning rate %.2e -> %.2e\n", opt.LR(), opt.LR()/cfg.Anneal)
 			opt.SetLR(opt.LR() / cfg.Anneal)
 		}
@@ -136,7 +136,7 @@ func checkpoint(run *rundir.Folder, t task, opt *optim.Optimizer, cfg Config, st
 // resumeLR sets a resumed run's learning rate under -anneal: its last
 // epoch's (metrics.jsonl), annealed when that epoch was not the best.
 func resumeLR(run *rundir.Folder, opt *optim.Optimizer, cfg Config, st *rundir.State) error {
-	if cfg.Anneal <= 1 || st.Epoch == 0 {
+	if !cfg.annealing() || st.Epoch == 0 {
 		return nil
 	}
 	all, err := run.Metrics()

@@ -70,7 +70,7 @@ func (c *Config) registerTagFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Format, "format", c.Format, "tag: file format: auto (conllu for .conllu files, else columns), conllu or columns")
 	fs.StringVar(&c.TagColumn, "tag-column", c.TagColumn, "tag: tag column: upos, xpos, deprel (CoNLL-U) or a column number from 1; empty: upos, or the last column")
 	fs.BoolVar(&c.Chars, "chars", c.Chars, "tag: character-level word features (a BiLSTM over each word's characters)")
-	fs.Float64Var(&c.LRFinal, "lr-final", c.LRFinal, "tag, seq2seq, classify: the learning rate falls linearly from -lr to this share of it at the last epoch; 0 or 1: constant")
+	fs.Float64Var(&c.LRFinal, "lr-final", c.LRFinal, "tag, seq2seq, classify: the learning rate falls linearly from -lr to this share of it at the last epoch, in place of -anneal; 0 or 1: constant")
 	fs.Float64Var(&c.WordDropout, "word-dropout", c.WordDropout, "tag, classify: in training, feed a word seen n times as <unk> with probability a/(a+n) for this a (word dropout); 0: none")
 }
 

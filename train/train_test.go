@@ -220,7 +220,7 @@ func TestOldConfigDecodes(t *testing.T) {
 	}
 	want := DefaultConfig("classify")
 	want.Out, want.DryRun = "runs/classify-20261129-111402", true
-	want.Adapt, want.Select, want.ClassWeights = false, "", "" // older folders: fixed defaults, accuracy, no weights
+	want.Adapt, want.Select, want.ClassWeights = false, "", ""             // older folders: fixed defaults, accuracy, no weights
 	want.MaxLen, want.Epochs, want.Anneal, want.WordDropout = 400, 8, 0, 0 // the defaults of its day
 	if cfg != want {
 		t.Errorf("settings\n got %+v\nwant %+v", cfg, want)

@@ -108,3 +108,19 @@ func TestWordDropoutAndLRFinalFlags(t *testing.T) {
 		}
 	}
 }
+
+// A schedule of -lr-final replaces -anneal's division, but for the
+// language model, which has no -lr-final.
+func TestLRFinalReplacesAnneal(t *testing.T) {
+	for _, c := range []struct {
+		task          string
+		anneal, final float64
+		want          bool
+	}{{"classify", 4, 0, true}, {"classify", 4, 1, true}, {"classify", 4, 0.1, false}, {"tag", 0, 0.1, false},
+		{"classify", 1, 0, false}, {"lm", 4, 0.1, true}} {
+		cfg := Config{Task: c.task, recipeSettings: recipeSettings{Anneal: c.anneal}, tagSettings: tagSettings{LRFinal: c.final}}
+		if got := cfg.annealing(); got != c.want {
+			t.Errorf("%s -anneal %v -lr-final %v: annealing %v, want %v", c.task, c.anneal, c.final, got, c.want)
+		}
+	}
+}
