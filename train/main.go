@@ -138,6 +138,11 @@ func Resume(ctx context.Context, dir string, epochs int, out io.Writer) error {
 		return fmt.Errorf("-resume: %w", err)
 	}
 	if st.Epoch >= cfg.Epochs {
+		// A kill after the last commit (drawing curves.png, say) may have
+		// left a temporary file: the folder is made what st committed.
+		if err := run.Restore(&st); err != nil {
+			return err
+		}
 		return UsageError{fmt.Errorf("-resume %s: all %d epochs are done (raise -epochs to train more)", dir, cfg.Epochs)}
 	}
 	st.Done = false

@@ -100,8 +100,17 @@ func TestResumeMatchesStraightRun(t *testing.T) {
 	if want := map[bool]int{true: 2, false: 3}[st.BestEpoch == 2]; len(pts) != want {
 		t.Errorf("checkpoint files %v, want %d (best epoch %d)", pts, want, st.BestEpoch)
 	}
+	// A kill after the last commit, while curves.png was drawn: resuming
+	// the finished run says so and leaves the folder as committed.
+	late := filepath.Join(split, ".curves.png.67890")
+	if err := os.WriteFile(late, []byte("part"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := Resume(context.Background(), split, 0, io.Discard); err == nil || !strings.Contains(err.Error(), "all 2 epochs are done") {
 		t.Errorf("resuming a finished run: %v", err)
+	}
+	if _, err := os.Stat(late); !os.IsNotExist(err) {
+		t.Errorf("a finished run's temporary file is still there after -resume (%v)", err)
 	}
 }
 
