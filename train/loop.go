@@ -62,13 +62,6 @@ func loop(ctx context.Context, run *rundir.Folder, t task, opt *optim.Optimizer,
 		if err := checkpoint(run, t, opt, cfg, st, e, out); err != nil {
 			return err
 		}
-		all, err := run.Metrics()
-		if err == nil {
-			err = report.PlotCurves(run.Path(rundir.CurvesFile), all, run.Dir)
-		}
-		if err != nil {
-			fmt.Fprintf(out, "warning: learning curves not drawn (epoch %d is saved): %v\n", epoch, err)
-		}
 	}
 	return ctx.Err()
 }
@@ -125,6 +118,15 @@ func checkpoint(run *rundir.Folder, t task, opt *optim.Optimizer, cfg Config, st
 	next.Done = next.Done || cfg.DryRun || next.Epoch >= cfg.Epochs
 	if err := run.AppendMetrics(e); err != nil {
 		return err
+	}
+	// The curves are drawn before the commit, so that a kill while they are
+	// drawn leaves a temporary file that the next commit removes.
+	all, err := run.Metrics()
+	if err == nil {
+		err = report.PlotCurves(run.Path(rundir.CurvesFile), all, run.Dir)
+	}
+	if err != nil {
+		fmt.Fprintf(out, "warning: learning curves not drawn (epoch %d): %v\n", e.Epoch, err)
 	}
 	if err := run.Commit(&next); err != nil {
 		return err
