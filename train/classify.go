@@ -65,8 +65,8 @@ func (c *classifier) trainEpoch(ctx context.Context, epoch int) (phase, error) {
 	if err := c.fromLM.epoch(epoch); err != nil {
 		return phase{}, err
 	}
-	if f := c.cfg.LRFinal; f > 0 && f < 1 {
-		c.step.Opt.SetLR(epochLR(c.cfg.LR, f, epoch, c.cfg.Epochs))
+	if c.cfg.scheduled() { // else -anneal's rate stands
+		c.step.Opt.SetLR(epochLR(c.cfg.LR, c.cfg.LRFinal, epoch, c.cfg.Epochs))
 	}
 	order := c.sampler.Epoch(epoch - 1)
 	sizes := make(chan int, len(order)) // the global batches' sizes, in order

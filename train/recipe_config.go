@@ -82,7 +82,7 @@ func classWeights(mode string, labels []int, classes int) []float32 {
 }
 
 // annealing reports whether -anneal divides the learning rate: a schedule
-// of -lr-final, which sets every epoch's rate (all tasks but lm), replaces it.
+// of -lr-final, which sets every epoch's rate, replaces it.
 func (c Config) annealing() bool {
-	return c.Anneal > 1 && !(c.Task != "lm" && c.LRFinal > 0 && c.LRFinal < 1)
+	return c.Anneal > 1 && !c.scheduled()
 }

@@ -26,6 +26,10 @@ type tagSettings struct {
 	WordDropout float64 `json:"word_dropout,omitempty"`
 }
 
+// scheduled reports whether -lr-final sets each epoch's learning rate
+// (every task but lm, which has no -lr-final).
+func (c Config) scheduled() bool { return c.Task != "lm" && c.LRFinal > 0 && c.LRFinal < 1 }
+
 // epochLR is the learning rate of epoch (1-based) of epochs: linear from
 // lr to lr*final.
 func epochLR(lr, final float64, epoch, epochs int) float64 {
