@@ -1,12 +1,15 @@
 package imdb
 
 import (
+	"cmp"
 	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 )
 
@@ -53,34 +56,52 @@ type readFunc func(path string) (string, error)
 // readACL lists split in fsys and reads the review files with read. name
 // is prepended to file paths in sources and errors.
 func readACL(fsys fs.FS, read readFunc, name string, split Split) (*Dataset, error) {
-	var files []aclFile
-	for _, label := range sentiments {
-		dir := path.Join(string(split), label)
-		entries, err := fs.ReadDir(fsys, dir)
+	// The class folders are listed at once, each sorted by id, so that the
+	// files are read in the dataset's order.
+	lists := make([][]aclFile, len(sentiments))
+	errs := make([]error, len(sentiments))
+	var wg sync.WaitGroup
+	for i, label := range sentiments {
+		wg.Go(func() { lists[i], errs[i] = listACL(fsys, name, path.Join(string(split), label)) })
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("imdb: read %s: %w", filepath.Join(name, dir), err)
-		}
-		for _, e := range entries {
-			if e.IsDir() {
-				continue
-			}
-			f, ok, err := parseACLPath(path.Join(dir, e.Name()))
-			if err == nil && ok && !e.Type().IsRegular() && e.Type()&fs.ModeSymlink == 0 {
-				err = checkRegular(e.Type(), 0) // a named pipe or a device: never opened
-			}
-			if err != nil {
-				return nil, fmt.Errorf("imdb: read %s: %w", filepath.Join(name, dir, e.Name()), err)
-			}
-			if ok {
-				files = append(files, f)
-			}
+			return nil, err // the first class's, as when listed in turn
 		}
 	}
-	reviews, err := readFiles(read, name, files)
+	reviews, err := readFiles(read, name, slices.Concat(lists...))
 	if err != nil {
 		return nil, err
 	}
 	return newACLDataset(name, split, reviews)
+}
+
+// listACL lists the review files of one class folder dir, sorted by id
+// (then path).
+func listACL(fsys fs.FS, name, dir string) ([]aclFile, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("imdb: read %s: %w", filepath.Join(name, dir), err)
+	}
+	files := make([]aclFile, 0, len(entries))
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		f, ok, err := parseACLPath(path.Join(dir, e.Name()))
+		if err == nil && ok && !e.Type().IsRegular() && e.Type()&fs.ModeSymlink == 0 {
+			err = checkRegular(e.Type(), 0) // a named pipe or a device: never opened
+		}
+		if err != nil {
+			return nil, fmt.Errorf("imdb: read %s: %w", filepath.Join(name, dir, e.Name()), err)
+		}
+		if ok {
+			files = append(files, f)
+		}
+	}
+	slices.SortFunc(files, func(a, b aclFile) int { return cmp.Or(cmp.Compare(a.id, b.id), strings.Compare(a.path, b.path)) })
+	return files, nil
 }
 
 // readFiles reads files concurrently; sources get the prefix name.
