@@ -101,12 +101,13 @@ func (i *RunInfo) ReadTrain(v any) error {
 
 // State is state.json: where training stands, for resume.
 type State struct {
-	Epoch     int     `json:"epoch"`      // epochs finished
-	Steps     int64   `json:"steps"`      // optimizer steps taken
-	Best      float64 `json:"best"`       // best validation score (accuracy, or -loss for lm)
-	BestEpoch int     `json:"best_epoch"` // epoch of model.pt
-	Stale     int     `json:"stale"`      // epochs since the best, for early stopping
-	Done      bool    `json:"done"`       // training finished (epochs or patience)
+	Epoch     int     `json:"epoch"`            // epochs finished
+	Steps     int64   `json:"steps"`            // optimizer steps taken
+	Best      float64 `json:"best"`             // best validation score (accuracy, or -loss for lm)
+	BestEpoch int     `json:"best_epoch"`       // epoch of model.pt
+	Stale     int     `json:"stale"`            // epochs since the best, for early stopping
+	Done      bool    `json:"done"`             // training finished (epochs or patience)
+	Tested    bool    `json:"tested,omitempty"` // the Test fields are model.pt's; an epoch's commit clears them
 	TestLoss  float64 `json:"test_loss,omitempty"`
 	TestAcc   float64 `json:"test_acc,omitempty"`
 	TestBLEU  float64 `json:"test_bleu,omitempty"` // seq2seq: corpus BLEU of the test split (0..100)

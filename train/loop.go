@@ -99,6 +99,9 @@ func checkpoint(run *rundir.Folder, t task, opt *optim.Optimizer, cfg Config, st
 	}
 	next := *st
 	next.Epoch, next.Steps, next.Weights, next.Optim, next.Interrupted = e.Epoch, opt.Steps, &w, &o, nil
+	// A test result (of a run stopped by Ctrl-C, say) was model.pt's before
+	// this epoch: the next test records the result anew.
+	next.Tested, next.TestLoss, next.TestAcc, next.TestBLEU, next.TestClasses = false, 0, 0, 0, nil
 	if score := t.score(e); st.BestEpoch == 0 || score > st.Best {
 		next.Best, next.BestEpoch, next.Stale, next.BestWeights = score, e.Epoch, 0, &w
 		if err := run.SetBest(w); err != nil {

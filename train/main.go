@@ -137,6 +137,13 @@ func Resume(ctx context.Context, dir string, epochs int, out io.Writer) error {
 	if _, err := run.Verify(rundir.File{Name: info.Vocab, SHA256: info.VocabSHA256}); err != nil {
 		return fmt.Errorf("-resume: %w", err)
 	}
+	if (st.Done || st.Epoch >= cfg.Epochs) && testPending(cfg.Task, &st) {
+		// Killed after the last epoch's commit, before the test's record:
+		// no epoch trains, model.pt is tested.
+		fmt.Fprintf(out, "resume: training finished at epoch %d, but no test result was recorded: testing %s\n",
+			st.Epoch, run.Path(rundir.BestFile))
+		return runTask(ctx, cfg, info.Model, &resumed{run: run, info: info, state: st}, out)
+	}
 	if st.Epoch >= cfg.Epochs {
 		// A kill after the last commit (drawing curves.png, say) may have
 		// left a temporary file: the folder is made what st committed.
@@ -147,6 +154,15 @@ func Resume(ctx context.Context, dir string, epochs int, out io.Writer) error {
 	}
 	st.Done = false
 	return runTask(ctx, cfg, info.Model, &resumed{run: run, info: info, state: st}, out)
+}
+
+// testPending reports whether a finished run of task has a model.pt whose
+// test result st does not hold. The language model has no test split.
+// Folders written before state.json had "tested" count as tested when
+// they hold a result.
+func testPending(task string, st *rundir.State) bool {
+	recorded := st.Tested || st.TestLoss != 0 || st.TestAcc != 0 || st.TestBLEU != 0
+	return task != "lm" && st.BestEpoch > 0 && !recorded
 }
 
 // runTask sets the machine up as cfg says and trains cfg's task: a new run, or

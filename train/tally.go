@@ -118,6 +118,6 @@ func testPhase(run *rundir.Folder, p *lstm.Params, st *rundir.State, out io.Writ
 	if te, err = evaluate("test", st.BestEpoch); err != nil {
 		return phase{}, false, err
 	}
-	st.TestLoss, st.TestAcc = te.loss, te.acc
+	st.TestLoss, st.TestAcc, st.Tested = te.loss, te.acc, true
 	return te, true, nil
 }

@@ -112,6 +112,34 @@ func TestResumeMatchesStraightRun(t *testing.T) {
 	if _, err := os.Stat(late); !os.IsNotExist(err) {
 		t.Errorf("a finished run's temporary file is still there after -resume (%v)", err)
 	}
+	// A kill after the last commit and before the test's record: the
+	// committed state has no test result; -resume tests model.pt, trains
+	// nothing, and records what the finished run had recorded.
+	done := read(t, split, rundir.StateFile)
+	var untested rundir.State
+	if err := crashed.ReadJSON(rundir.StateFile, &untested); err != nil {
+		t.Fatal(err)
+	}
+	if !untested.Tested || untested.TestAcc == 0 {
+		t.Fatalf("a finished run's state.json: tested %v, test accuracy %v", untested.Tested, untested.TestAcc)
+	}
+	untested.Tested, untested.TestLoss, untested.TestAcc = false, 0, 0
+	if err := crashed.WriteJSON(rundir.StateFile, &untested); err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	if err := Resume(context.Background(), split, 0, &log); err != nil {
+		t.Fatalf("resuming a run killed before its test: %v\n%s", err, &log)
+	}
+	if l := log.String(); !strings.Contains(l, "no test result was recorded") || !strings.Contains(l, "test: loss") || strings.Contains(l, "train loss") {
+		t.Errorf("resuming a run killed before its test printed:\n%s", &log)
+	}
+	if got := read(t, split, rundir.StateFile); !bytes.Equal(got, done) {
+		t.Errorf("state.json after the test on resume:\n%s\nwant (the finished run's):\n%s", got, done)
+	}
+	if x, y := read(t, straight, rundir.MetricsFile), read(t, split, rundir.MetricsFile); !bytes.Equal(x, y) {
+		t.Errorf("metrics.jsonl changed by the test on resume:\n%s\n%s", x, y)
+	}
 }
 
 func weights(t *testing.T, dir string) map[string][]float32 {
