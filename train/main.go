@@ -137,7 +137,8 @@ func Resume(ctx context.Context, dir string, epochs int, out io.Writer) error {
 	if _, err := run.Verify(rundir.File{Name: info.Vocab, SHA256: info.VocabSHA256}); err != nil {
 		return fmt.Errorf("-resume: %w", err)
 	}
-	if (st.Done || st.Epoch >= cfg.Epochs) && testPending(cfg.Task, &st) {
+	more := epochs > 0 && st.Epoch < cfg.Epochs // -epochs asks for more training
+	if !more && (st.Done || st.Epoch >= cfg.Epochs) && testPending(cfg.Task, &st) {
 		// Killed after the last epoch's commit, before the test's record:
 		// no epoch trains, model.pt is tested.
 		fmt.Fprintf(out, "resume: training finished at epoch %d, but no test result was recorded: testing %s\n",

@@ -140,6 +140,22 @@ func TestResumeMatchesStraightRun(t *testing.T) {
 	if x, y := read(t, straight, rundir.MetricsFile), read(t, split, rundir.MetricsFile); !bytes.Equal(x, y) {
 		t.Errorf("metrics.jsonl changed by the test on resume:\n%s\n%s", x, y)
 	}
+	// The same with -epochs 3: the user asks for more training, which the
+	// test then follows.
+	if err := crashed.WriteJSON(rundir.StateFile, &untested); err != nil {
+		t.Fatal(err)
+	}
+	log.Reset()
+	if err := Resume(context.Background(), split, 3, &log); err != nil {
+		t.Fatalf("resuming a run killed before its test with -epochs 3: %v\n%s", err, &log)
+	}
+	var more rundir.State
+	if err := crashed.ReadJSON(rundir.StateFile, &more); err != nil {
+		t.Fatal(err)
+	}
+	if l := log.String(); more.Epoch != 3 || !more.Tested || !strings.Contains(l, "train loss") || strings.Contains(l, "no test result") {
+		t.Errorf("-resume -epochs 3 of a run killed before its test: epoch %d, tested %v, printed:\n%s", more.Epoch, more.Tested, l)
+	}
 }
 
 func weights(t *testing.T, dir string) map[string][]float32 {
