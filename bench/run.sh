@@ -29,7 +29,7 @@
 #               eighth of the epoch: under glibc's default malloc, libtorch's
 #               packed path starts at about 1,300 tokens/s for its first 8
 #               batches, then runs at about 7,000); the whole text; 5 rounds;
-#               about 15 minutes a round on 2 idle cores
+#               11 (AMD EPYC) to 27 (Intel Xeon) minutes a round on 2 idle cores
 #   --sampling  the sampling rows alone (a minute or two): 5 rounds of 5,000
 #               characters from one stream and 1,000 from each of 16
 #   --reps N    N rounds instead
