@@ -1,6 +1,7 @@
 // Package infer uses the model of a finished run folder (package rundir):
-// LoadPredictor classifies texts with a classifier run, LoadGenerator
-// samples text from a language-model run. Each needs only the folder: its
+// LoadPredictor classifies texts with a classifier run (NewEnsemble with
+// several, averaging their probabilities), LoadGenerator samples text from
+// a language-model run. Each needs only the folder: its
 // config.json rebuilds the model, vocab.txt the vocabulary, model.pt the
 // weights.
 //

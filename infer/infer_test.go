@@ -28,8 +28,14 @@ func writeRun(t *testing.T, dir string, text rundir.Text) *lstm.Classifier {
 // writePooledRun is writeRun with the model's pooling.
 func writePooledRun(t *testing.T, dir string, text rundir.Text, pooling lstm.Pooling) *lstm.Classifier {
 	t.Helper()
+	return writeSeededRun(t, dir, text, pooling, 7)
+}
+
+// writeSeededRun is writePooledRun with the seed of the model's weights.
+func writeSeededRun(t *testing.T, dir string, text rundir.Text, pooling lstm.Pooling, seed int64) *lstm.Classifier {
+	t.Helper()
 	v := vocab.New(vocab.CountTexts(texts, vocab.Whitespace).Counter, vocab.Options{})
-	libtorch.Seed(7)
+	libtorch.Seed(seed)
 	m, err := lstm.NewClassifier(lstm.Config{Vocab: v.Len(), Embed: 6, Hidden: 5, Head: 4, Classes: 3, Pooling: pooling}, gotch.CPU)
 	if err != nil {
 		t.Fatal(err)

@@ -104,10 +104,18 @@ func (p *Predictor) predict(texts []string, explain bool) ([]Prediction, [][]flo
 // prediction is the most probable of labels given their probabilities.
 func prediction(labels []string, probs []float32) Prediction {
 	row := make([]float64, len(probs))
+	for k, q := range probs {
+		row[k] = float64(q)
+	}
+	return mostLikely(labels, row)
+}
+
+// mostLikely is the prediction of probabilities row (kept) over labels: the
+// first most probable class.
+func mostLikely(labels []string, row []float64) Prediction {
 	best := 0
-	for k := range row {
-		row[k] = float64(probs[k])
-		if row[k] > row[best] {
+	for k, q := range row {
+		if q > row[best] {
 			best = k
 		}
 	}

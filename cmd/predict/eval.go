@@ -28,7 +28,7 @@ func evalFlags(fs *flag.FlagSet) evalOptions {
 // accuracy, then one line per class and the macro F1 (and the F1 of
 // positive and negative where those classes exist), as cmd/train prints a
 // test split.
-func evaluate(p *infer.Predictor, o evalOptions, stdout io.Writer) error {
+func evaluate(p *infer.Ensemble, o evalOptions, stdout io.Writer) error {
 	cols := imdb.Columns{Text: *o.textColumn, Label: *o.labelColumn}
 	if (cols.Text == "") != (cols.Label == "") {
 		return fmt.Errorf("-text-column %q and -label-column %q: give both or neither", cols.Text, cols.Label)
@@ -37,17 +37,17 @@ func evaluate(p *infer.Predictor, o evalOptions, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("-eval: %w", err)
 	}
-	if err := ds.Relabel(p.Info.Labels); err != nil {
+	if err := ds.Relabel(p.Labels()); err != nil {
 		return fmt.Errorf("-eval %s: %w", *o.file, err)
 	}
 	preds, err := p.Predict(ds.Texts())
 	if err != nil {
 		return err
 	}
-	m := confusion.New(p.Info.Labels)
+	m := confusion.New(p.Labels())
 	right := 0
 	for i, pr := range preds {
-		gold, guess := ds.Examples[i].Label, slices.Index(p.Info.Labels, pr.Label)
+		gold, guess := ds.Examples[i].Label, slices.Index(p.Labels(), pr.Label)
 		if gold == guess {
 			right++
 		}

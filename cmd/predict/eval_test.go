@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sugarme/gotch"
+	"github.com/torchrnn/torchrnn/infer"
+	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/train"
 )
 
@@ -80,5 +83,77 @@ func TestEval(t *testing.T) {
 	// -eval with texts is a usage error.
 	if code := run([]string{"-run", runDir, "-eval", evalFile, "good"}, nil, io.Discard); code != 2 {
 		t.Errorf("-eval with texts: exit %d, want 2", code)
+	}
+}
+
+// Two -run folders classify as one: each text's label and probability are
+// those of the mean of the two runs' probabilities, -eval scores that, and
+// -explain (one run's attention) or a missing folder is a usage error.
+func TestEnsembleRuns(t *testing.T) {
+	runtime.LockOSThread()
+	dir := t.TempDir()
+	var rows strings.Builder
+	for i := range 40 {
+		label, words := "pos", "a good great film"
+		if i%2 == 1 {
+			label, words = "neg", "a bad dull film"
+		}
+		fmt.Fprintf(&rows, "%s %d\t%s\n", words, i%5, label)
+	}
+	data := filepath.Join(dir, "data.tsv")
+	if err := os.WriteFile(data, []byte(rows.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := tinyClassifier(t, data, filepath.Join(dir, "a"), 1, lstm.Max)
+	b := tinyClassifier(t, data, filepath.Join(dir, "b"), 2, lstm.Mean)
+	texts := []string{"good great", "bad dull film", "a film", "great 3", "dull dull good"}
+	var out bytes.Buffer
+	if code := run(append([]string{"-run", a, "-run", b}, texts...), nil, &out); code != 0 {
+		t.Fatalf("predict -run a -run b: exit %d", code)
+	}
+	var mean [][]float64 // [text][class]: the two runs' mean
+	var labels []string
+	for _, dir := range []string{a, b} {
+		p, err := infer.LoadPredictor(dir, gotch.CPU)
+		if err != nil {
+			t.Fatal(err)
+		}
+		preds, err := p.Predict(texts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		labels = p.Info.Labels
+		for i, pr := range preds {
+			if len(mean) <= i {
+				mean = append(mean, make([]float64, len(pr.Probs)))
+			}
+			for k, q := range pr.Probs {
+				mean[i][k] += q / 2
+			}
+		}
+	}
+	for i, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		best := 0
+		for k, q := range mean[i] {
+			if q > mean[i][best] {
+				best = k
+			}
+		}
+		if want := fmt.Sprintf("%s\t%.4f\t", labels[best], mean[i][best]); !strings.HasPrefix(line, want) {
+			t.Errorf("text %d: %q, want the mean's %q", i, line, want)
+		}
+	}
+	evalFile := filepath.Join(dir, "eval.tsv")
+	if err := os.WriteFile(evalFile, []byte("good great\tpos\nbad dull\tneg\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var ev bytes.Buffer
+	if code := run([]string{"-run", a, "-run", b, "-eval", evalFile}, nil, &ev); code != 0 || !strings.Contains(ev.String(), "accuracy") {
+		t.Errorf("-eval with two runs: exit %d\n%s", code, &ev)
+	}
+	for _, args := range [][]string{{"-run", a, "-run", b, "-explain", "good"}, {"-run", a, "-run", filepath.Join(dir, "none"), "good"}} {
+		if code := run(args, nil, io.Discard); code != 2 {
+			t.Errorf("predict %v: exit %d, want 2", args, code)
+		}
 	}
 }

@@ -5,6 +5,11 @@
 //	go run ./cmd/predict -run runs/classify-... -file a.txt -file b.txt  # one text per file
 //
 // It prints the label, its probability and the start of each text, tab-separated.
+// Several -run folders of classifiers with the same labels classify as one
+// (an ensemble: the mean of their probabilities), with or without -eval:
+//
+//	go run ./cmd/predict -run runs/a -run runs/b -eval aclImdb/test
+//
 // -explain then prints each token the model read with its attention weight
 // (runs trained with -pooling attention). -eval FILE scores the run on a
 // labelled split instead (accuracy, per-class precision, recall and F1,
@@ -45,7 +50,8 @@ func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout)) }
 
 func run(args []string, stdin io.Reader, stdout io.Writer) int {
 	fs := flag.NewFlagSet("predict", flag.ContinueOnError)
-	dir := fs.String("run", "", "run folder written by cmd/train (required)")
+	var runs files
+	fs.Var(&runs, "run", "run folder written by cmd/train (required); repeat it to average several classifier runs' probabilities (an ensemble)")
 	device := fs.String("device", "auto", "auto, cpu, cuda or cuda:N")
 	var inputs files
 	fs.Var(&inputs, "file", "classify the whole file as one text (repeatable)")
@@ -62,12 +68,20 @@ func run(args []string, stdin io.Reader, stdout io.Writer) int {
 		fmt.Fprintf(os.Stderr, "predict: %v (-help lists the flags)\n", err)
 		return 2
 	}
-	if *dir == "" {
+	if len(runs) == 0 {
 		fmt.Fprintln(os.Stderr, "predict: -run is required")
 		return 2
 	}
-	if isTagRun(*dir) {
-		return tagRun(*dir, *device, tf, fs.Args(), stdin, stdout)
+	if isTagRun(runs[0]) {
+		if len(runs) > 1 {
+			fmt.Fprintf(os.Stderr, "predict: -run %s is a tagger: give it alone (only classifiers average as an ensemble)\n", runs[0])
+			return 2
+		}
+		return tagRun(runs[0], *device, tf, fs.Args(), stdin, stdout)
+	}
+	if *explain && len(runs) > 1 {
+		fmt.Fprintln(os.Stderr, "predict: -explain shows one run's attention: give one -run with it")
+		return 2
 	}
 	var texts []string
 	if *ef.file == "" {
@@ -84,9 +98,18 @@ func run(args []string, stdin io.Reader, stdout io.Writer) int {
 		fmt.Fprintln(os.Stderr, "predict: -device:", err)
 		return 2
 	}
-	p, err := infer.LoadPredictor(*dir, dev)
+	var members []*infer.Predictor
+	for _, dir := range runs {
+		m, err := infer.LoadPredictor(dir, dev)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "predict: -run %s: %v\n", dir, err)
+			return 2
+		}
+		members = append(members, m)
+	}
+	p, err := infer.NewEnsemble(members...)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "predict: -run:", err)
+		fmt.Fprintf(os.Stderr, "predict: -run %s: %v\n", strings.Join(runs, " -run "), err)
 		return 2
 	}
 	if *ef.file != "" {
@@ -97,7 +120,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer) int {
 		return 0
 	}
 	if *explain {
-		return explainTexts(p, texts, stdout)
+		return explainTexts(members[0], texts, stdout)
 	}
 	preds, err := p.Predict(texts)
 	if err != nil {
