@@ -19,16 +19,13 @@ func Example() {
 	torch.LockThread()
 	dir, _ := os.MkdirTemp("", "infer-example")
 	defer os.RemoveAll(dir)
-	cfg := train.DefaultConfig("classify")
-	cfg.DryRun, cfg.Out = true, filepath.Join(dir, "run")
-	model := train.DefaultModel("classify")
-	model.Hidden, model.Embed = 8, 8
-	if err := train.Run(context.Background(), cfg, model, io.Discard); err != nil {
+	run, err := dryRun(filepath.Join(dir, "run"), 1)
+	if err != nil {
 		fmt.Println(err)
 		return
 	}
 
-	p, err := infer.LoadPredictor(cfg.Out, torch.CPU)
+	p, err := infer.LoadPredictor(run, torch.CPU)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -51,15 +48,12 @@ func ExampleNewEnsemble() {
 	defer os.RemoveAll(dir)
 	var members []*infer.Predictor
 	for seed := range int64(2) {
-		cfg := train.DefaultConfig("classify")
-		cfg.DryRun, cfg.Seed, cfg.Out = true, 1+seed, filepath.Join(dir, fmt.Sprint("run", seed))
-		model := train.DefaultModel("classify")
-		model.Hidden, model.Embed = 8, 8
-		if err := train.Run(context.Background(), cfg, model, io.Discard); err != nil {
+		run, err := dryRun(filepath.Join(dir, fmt.Sprint("run", seed)), 1+seed)
+		if err != nil {
 			fmt.Println(err)
 			return
 		}
-		p, err := infer.LoadPredictor(cfg.Out, torch.CPU)
+		p, err := infer.LoadPredictor(run, torch.CPU)
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -75,4 +69,14 @@ func ExampleNewEnsemble() {
 	fmt.Println(e.Labels(), len(preds[0].Probs))
 	// Output:
 	// [neg pos] 2
+}
+
+// dryRun makes a classifier run folder at out with a dry run (one batch per
+// phase) of a small model on the built-in IMDB sample, and returns out.
+func dryRun(out string, seed int64) (string, error) {
+	cfg := train.DefaultConfig("classify")
+	cfg.DryRun, cfg.Seed, cfg.Out = true, seed, out
+	model := train.DefaultModel("classify")
+	model.Hidden, model.Embed = 8, 8
+	return out, train.Run(context.Background(), cfg, model, io.Discard)
 }

@@ -92,18 +92,7 @@ func TestEval(t *testing.T) {
 func TestEnsembleRuns(t *testing.T) {
 	runtime.LockOSThread()
 	dir := t.TempDir()
-	var rows strings.Builder
-	for i := range 40 {
-		label, words := "pos", "a good great film"
-		if i%2 == 1 {
-			label, words = "neg", "a bad dull film"
-		}
-		fmt.Fprintf(&rows, "%s %d\t%s\n", words, i%5, label)
-	}
-	data := filepath.Join(dir, "data.tsv")
-	if err := os.WriteFile(data, []byte(rows.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	data := posNegTSV(t, dir)
 	a := tinyClassifier(t, data, filepath.Join(dir, "a"), 1, lstm.Max)
 	b := tinyClassifier(t, data, filepath.Join(dir, "b"), 2, lstm.Mean)
 	texts := []string{"good great", "bad dull film", "a film", "great 3", "dull dull good"}

@@ -29,12 +29,10 @@ func tinyClassifier(t *testing.T, data, out string, epochs int, pooling lstm.Poo
 	return out
 }
 
-// -explain on a run trained with -pooling attention prints each text's
-// line, then each token with a weight; the weights of a text sum to 1.
-// On a run with another pooling it is a usage error naming the flag.
-func TestExplain(t *testing.T) {
-	runtime.LockOSThread()
-	dir := t.TempDir()
+// posNegTSV writes dir/data.tsv, 40 rows of a positive and a negative
+// phrase taking turns, and returns its path.
+func posNegTSV(t *testing.T, dir string) string {
+	t.Helper()
 	data := filepath.Join(dir, "data.tsv")
 	var rows strings.Builder
 	for i := range 40 {
@@ -47,6 +45,16 @@ func TestExplain(t *testing.T) {
 	if err := os.WriteFile(data, []byte(rows.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return data
+}
+
+// -explain on a run trained with -pooling attention prints each text's
+// line, then each token with a weight; the weights of a text sum to 1.
+// On a run with another pooling it is a usage error naming the flag.
+func TestExplain(t *testing.T) {
+	runtime.LockOSThread()
+	dir := t.TempDir()
+	data := posNegTSV(t, dir)
 	runDir := func(name string, pooling lstm.Pooling) string {
 		return tinyClassifier(t, data, filepath.Join(dir, name), 1, pooling)
 	}
