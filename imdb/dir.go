@@ -1,7 +1,6 @@
 package imdb
 
 import (
-	"cmp"
 	"fmt"
 	"io/fs"
 	"os"
@@ -9,7 +8,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 )
 
@@ -56,8 +54,7 @@ type readFunc func(path string) (string, error)
 // readACL lists split in fsys and reads the review files with read. name
 // is prepended to file paths in sources and errors.
 func readACL(fsys fs.FS, read readFunc, name string, split Split) (*Dataset, error) {
-	// The class folders are listed at once, each sorted by id, so that the
-	// files are read in the dataset's order.
+	// The class folders are listed at once.
 	lists := make([][]aclFile, len(sentiments))
 	errs := make([]error, len(sentiments))
 	var wg sync.WaitGroup
@@ -77,8 +74,7 @@ func readACL(fsys fs.FS, read readFunc, name string, split Split) (*Dataset, err
 	return newACLDataset(name, split, reviews)
 }
 
-// listACL lists the review files of one class folder dir, sorted by id
-// (then path).
+// listACL lists the review files of one class folder dir.
 func listACL(fsys fs.FS, name, dir string) ([]aclFile, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
@@ -100,7 +96,6 @@ func listACL(fsys fs.FS, name, dir string) ([]aclFile, error) {
 			files = append(files, f)
 		}
 	}
-	slices.SortFunc(files, func(a, b aclFile) int { return cmp.Or(cmp.Compare(a.id, b.id), strings.Compare(a.path, b.path)) })
 	return files, nil
 }
 
