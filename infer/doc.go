@@ -1,9 +1,8 @@
 // Package infer uses the model of a finished run folder (package rundir):
 // LoadPredictor classifies texts with a classifier run (NewEnsemble with
 // several, averaging their probabilities), LoadGenerator samples text from
-// a language-model run. Each needs only the folder: its
-// config.json rebuilds the model, vocab.txt the vocabulary, model.pt the
-// weights.
+// a language-model run. Each needs only the folder: its config.json
+// rebuilds the model, vocab.txt the vocabulary, model.pt the weights.
 //
 // A Predictor or Generator keeps its model's weights on its device for the
 // life of the process; it is not safe for concurrent use. Like all of

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/torchrnn/torchrnn/imdb"
@@ -163,11 +162,17 @@ func batches(ctx context.Context, e encoded, order [][]int, pad seq.Padding, dro
 	})
 }
 
-// dropWords returns copies of seqs (the texts of examples idx) after drop.
+// dropWords returns copies of seqs (the texts of examples idx), in one
+// buffer for the batch, after drop.
 func dropWords(seqs [][]int64, idx []int, drop func(example int, ids []int64)) [][]int64 {
-	out := make([][]int64, len(seqs))
+	n := 0
+	for _, s := range seqs {
+		n += len(s)
+	}
+	flat, out := make([]int64, 0, n), make([][]int64, len(seqs))
 	for i, s := range seqs {
-		out[i] = slices.Clone(s)
+		flat = append(flat, s...)
+		out[i] = flat[len(flat)-len(s):]
 		drop(idx[i], out[i])
 	}
 	return out

@@ -98,18 +98,9 @@ func run(args []string, stdin io.Reader, stdout io.Writer) int {
 		fmt.Fprintln(os.Stderr, "predict: -device:", err)
 		return 2
 	}
-	var members []*infer.Predictor
-	for _, dir := range runs {
-		m, err := infer.LoadPredictor(dir, dev)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "predict: -run %s: %v\n", dir, err)
-			return 2
-		}
-		members = append(members, m)
-	}
-	p, err := infer.NewEnsemble(members...)
+	p, err := loadRuns(runs, dev)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "predict: -run %s: %v\n", strings.Join(runs, " -run "), err)
+		fmt.Fprintln(os.Stderr, "predict:", err)
 		return 2
 	}
 	if *ef.file != "" {
@@ -120,7 +111,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer) int {
 		return 0
 	}
 	if *explain {
-		return explainTexts(members[0], texts, stdout)
+		return explainTexts(p.Members[0], texts, stdout)
 	}
 	preds, err := p.Predict(texts)
 	if err != nil {
@@ -131,6 +122,24 @@ func run(args []string, stdin io.Reader, stdout io.Writer) int {
 		fmt.Fprintf(stdout, "%s\t%.4f\t%s\n", pr.Label, pr.Prob, snippet(texts[i]))
 	}
 	return 0
+}
+
+// loadRuns loads the classifier runs in dirs as one ensemble (one run is an
+// ensemble of one).
+func loadRuns(dirs []string, dev torch.Device) (*infer.Ensemble, error) {
+	var members []*infer.Predictor
+	for _, dir := range dirs {
+		m, err := infer.LoadPredictor(dir, dev)
+		if err != nil {
+			return nil, fmt.Errorf("-run %s: %w", dir, err)
+		}
+		members = append(members, m)
+	}
+	e, err := infer.NewEnsemble(members...)
+	if err != nil {
+		return nil, fmt.Errorf("-run %s: %w", strings.Join(dirs, " -run "), err)
+	}
+	return e, nil
 }
 
 // gather takes the texts from the arguments, else the files, else stdin lines.
