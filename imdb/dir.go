@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"unsafe"
 )
 
 // ReadDir reads one split of the aclImdb layout from a folder: dir is the
@@ -42,14 +43,15 @@ func ReadDir(dir string, split Split) (*Dataset, error) {
 
 // readFS reads split from fsys, whose root holds the split folders.
 func readFS(fsys fs.FS, name string, split Split) (*Dataset, error) {
-	return readACL(fsys, func(p string) (string, error) {
+	return readACL(fsys, func(p string, _ *textArena) (string, error) {
 		b, err := fs.ReadFile(fsys, p)
 		return string(b), err
 	}, name, split)
 }
 
-// readFunc returns the content of the file at a slash-separated path.
-type readFunc func(path string) (string, error)
+// readFunc returns the content of the file at a slash-separated path; it
+// may take the text's memory from a, which belongs to the calling goroutine.
+type readFunc func(path string, a *textArena) (string, error)
 
 // readACL lists split in fsys and reads the review files with read. name
 // is prepended to file paths in sources and errors.
@@ -107,9 +109,10 @@ func readFiles(read readFunc, name string, files []aclFile) ([]aclReview, error)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
+			var a textArena
 			for i := w; i < len(files); i += workers {
 				f := files[i]
-				text, err := read(f.path)
+				text, err := read(f.path, &a)
 				f.path = filepath.Join(name, filepath.FromSlash(f.path))
 				if err != nil {
 					errs[i] = fmt.Errorf("imdb: read %s: %w", f.path, err)
@@ -125,4 +128,38 @@ func readFiles(read readFunc, name string, files []aclFile) ([]aclReview, error)
 		}
 	}
 	return reviews, nil
+}
+
+// textArena hands out the memory of the texts one goroutine reads from
+// blocks of arenaBlock bytes, so that reading the 25,000 reviews of a split
+// makes a few dozen allocations instead of 25,000 and the garbage
+// collector runs less while the data set's heap grows. A text keeps its
+// whole block alive, which suits texts that are kept together.
+type textArena struct{ free []byte }
+
+const arenaBlock = 1 << 20
+
+// room returns an empty slice with room for n bytes, at the start of the
+// current block's free part if they fit (a new block if not; a text above
+// a quarter of a block gets memory of its own).
+func (a *textArena) room(n int) []byte {
+	if n > arenaBlock/4 {
+		return make([]byte, 0, n)
+	}
+	if cap(a.free) < n {
+		a.free = make([]byte, arenaBlock)
+	}
+	return a.free[:0:n]
+}
+
+// text returns buf, filled since room gave it, as a string and takes its
+// bytes out of the free part: they are never written again.
+func (a *textArena) text(buf []byte) string {
+	if len(buf) == 0 {
+		return ""
+	}
+	if len(a.free) > 0 && &buf[0] == &a.free[0] {
+		a.free = a.free[len(buf):]
+	}
+	return unsafe.String(&buf[0], len(buf))
 }

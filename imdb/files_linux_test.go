@@ -202,10 +202,14 @@ func TestReadDirClassFolderLink(t *testing.T) {
 }
 
 // readAll reads a file whole whatever size fstat gave: the right one (one
-// read), a smaller one (the file grew since) or a larger one (it shrank).
+// read), a smaller one (the file grew since) or a larger one (it shrank);
+// the texts read before, which share the arena's blocks, stay as they were.
 func TestReadAllWhateverTheStatSize(t *testing.T) {
-	for _, n := range []int{0, 1, 100, 64<<10 + 3, 300 << 10} {
-		text := strings.Repeat("abcdefg\n", n/8+1)[:n]
+	var a textArena
+	var texts, want []string
+	for k, n := range []int{0, 1, 100, 64<<10 + 3, 300 << 10, 1000, 200 << 10, 5} {
+		line := strings.Repeat(string(rune('a'+k)), 7) + "\n" // each file its own letter
+		text := strings.Repeat(line, n/8+1)[:n]
 		path := filepath.Join(t.TempDir(), "review.txt")
 		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 			t.Fatal(err)
@@ -215,11 +219,17 @@ func TestReadAllWhateverTheStatSize(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := readAll(fd, size)
+			got, err := readAll(fd, size, &a)
 			syscall.Close(fd)
 			if err != nil || got != text {
 				t.Errorf("%d bytes, stat size %d: %d bytes read, error %v", n, size, len(got), err)
 			}
+			texts, want = append(texts, got), append(want, text)
+		}
+	}
+	for i := range texts {
+		if texts[i] != want[i] {
+			t.Errorf("text %d (%d bytes) changed after later reads", i, len(want[i]))
 		}
 	}
 }

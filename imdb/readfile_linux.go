@@ -8,7 +8,6 @@ import (
 	"path"
 	"path/filepath"
 	"syscall"
-	"unsafe"
 )
 
 // dirReader reads the review files of one split with openat(2) on the
@@ -48,7 +47,7 @@ func newDirReader(root string, split Split) (*dirReader, error) {
 
 // ReadFile reads the regular file at the slash-separated path p below the
 // root, following a symbolic link only inside the data folder.
-func (r *dirReader) ReadFile(p string) (string, error) {
+func (r *dirReader) ReadFile(p string, a *textArena) (string, error) {
 	dir, base := path.Split(p)
 	dirfd, ok := r.dirs[path.Clean(dir)]
 	if !ok {
@@ -69,7 +68,7 @@ func (r *dirReader) ReadFile(p string) (string, error) {
 	if err := checkRegular(fileMode(st.Mode), st.Size); err != nil {
 		return "", err
 	}
-	text, err := readAll(fd, st.Size)
+	text, err := readAll(fd, st.Size, a)
 	if err != nil {
 		return "", &fs.PathError{Op: "read", Path: filepath.Join(r.root, p), Err: err}
 	}
@@ -77,12 +76,11 @@ func (r *dirReader) ReadFile(p string) (string, error) {
 }
 
 // readAll reads the regular file fd, which fstat(2) found to hold size
-// bytes, to its end. It asks for one byte more than size: a shorter read,
-// once size bytes are in, is the end of the file, so that a file that kept
-// its size takes one read(2). The string owns its memory: the buffer is
-// never written again.
-func readAll(fd int, size int64) (string, error) {
-	buf := make([]byte, 0, size+1)
+// bytes, to its end, into memory from a. It asks for one byte more than
+// size: a shorter read, once size bytes are in, is the end of the file, so
+// that a file that kept its size takes one read(2).
+func readAll(fd int, size int64, a *textArena) (string, error) {
+	buf := a.room(int(size) + 1)
 	for {
 		if len(buf) > maxReview { // the file grew after fstat
 			return "", fmt.Errorf("more than %d bytes is too large for a review", maxReview)
@@ -103,10 +101,7 @@ func readAll(fd int, size int64) (string, error) {
 			break
 		}
 	}
-	if len(buf) == 0 {
-		return "", nil
-	}
-	return unsafe.String(&buf[0], len(buf)), nil
+	return a.text(buf), nil
 }
 
 // openLink opens the target of the symbolic link at p below the root once

@@ -27,7 +27,7 @@ func newDirReader(root string, split Split) (*dirReader, error) {
 
 // ReadFile reads the regular file at the slash-separated path p below the
 // root, following a symbolic link only inside the data folder.
-func (r *dirReader) ReadFile(p string) (string, error) {
+func (r *dirReader) ReadFile(p string, _ *textArena) (string, error) {
 	name := filepath.Join(r.root, filepath.FromSlash(p))
 	fi, err := os.Lstat(name)
 	if err == nil && fi.Mode()&fs.ModeSymlink != 0 {

@@ -113,7 +113,7 @@ const minChunk = 256
 // countChunks counts documents 0..n-1, whose tokens doc gives, as Count
 // does.
 func countChunks(n int, doc func(i int) []string) *Counter {
-	merged, _ := countTables(n, chunkCount(n), func(t *internTable, i int) {
+	merged, _ := countTables(n, chunkCount(n), func(_ int, t *internTable, i int) {
 		for _, tok := range doc(i) {
 			t.add(tok, 1)
 		}
@@ -123,16 +123,16 @@ func countChunks(n int, doc func(i int) []string) *Counter {
 
 // countTables counts documents 0..n-1 in chunks contiguous chunks that the
 // goroutines take in turn, each chunk in a table of its own (add counts
-// document i in its chunk's table), and merges the tables in order into
+// document i in chunk k's table t), and merges the tables in order into
 // the first, which it returns. remaps[k] maps chunk k's positions to the
 // merged ones (nil for chunk 0).
-func countTables(n, chunks int, add func(t *internTable, i int)) (merged *internTable, remaps [][]int32) {
+func countTables(n, chunks int, add func(k int, t *internTable, i int)) (merged *internTable, remaps [][]int32) {
 	parts := make([]*internTable, chunks)
 	seed := maphash.MakeSeed() // shared: the tables are merged into one another
 	forChunks(chunks, workersFor(n), func(k int) {
 		t := newInternTable(min(n/chunks*8, 1<<16), seed) // skip early growth
 		for i := n * k / chunks; i < n*(k+1)/chunks; i++ {
-			add(t, i)
+			add(k, t, i)
 		}
 		parts[k] = t
 	})

@@ -46,18 +46,17 @@ func imdb(text string) []string {
 }
 
 // indexIMDB counts the IMDB tokens of text in t, without making them
-// strings, and returns their positions.
-func indexIMDB(t *internTable, text string) []int32 {
+// strings, and appends their positions to dst.
+func indexIMDB(t *internTable, text string, dst []int32) []int32 {
 	sc := imdbPool.Get().(*imdbScratch)
 	defer imdbPool.Put(sc)
 	sc.tokenize(text)
-	p := make([]int32, len(sc.ends))
 	start := 0
-	for j, end := range sc.ends { // tokens are never empty
-		p[j] = t.add(unsafe.String(&sc.out[start], end-start), 1)
+	for _, end := range sc.ends { // tokens are never empty
+		dst = append(dst, t.add(unsafe.String(&sc.out[start], end-start), 1))
 		start = end
 	}
-	return p
+	return dst
 }
 
 // tokenize leaves IMDB's tokens of text in sc.out, cut at sc.ends.

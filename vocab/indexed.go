@@ -23,15 +23,26 @@ func (x *Indexed) Lengths() []int {
 // CountIndexed counts tokenized documents like CountTokens, in parallel
 // chunks merged in order, and indexes them.
 func CountIndexed(docs [][]string) *Indexed {
-	return countIndexed(len(docs), func(t *internTable, i int) []int32 { return t.addAll(docs[i]) })
+	return countIndexed(len(docs), func(t *internTable, i int, dst []int32) []int32 { return t.addAll(dst, docs[i]) })
 }
 
 // countIndexed counts and indexes documents 0..n-1: index counts document
-// i's tokens in a chunk's table and returns their positions there.
-func countIndexed(n int, index func(t *internTable, i int) []int32) *Indexed {
+// i's tokens in a chunk's table and appends their positions there to dst.
+// The documents of a chunk take their positions from shared blocks.
+func countIndexed(n int, index func(t *internTable, i int, dst []int32) []int32) *Indexed {
 	chunks := chunkCount(n)
 	pos := make([][]int32, n)
-	merged, remaps := countTables(n, chunks, func(t *internTable, i int) { pos[i] = index(t, i) })
+	free := make([][]int32, chunks) // chunk k's block, from its free part on
+	merged, remaps := countTables(n, chunks, func(k int, t *internTable, i int) {
+		if cap(free[k]) < 1<<10 {
+			free[k] = make([]int32, 0, 1<<16)
+		}
+		p := index(t, i, free[k])
+		if cap(p) == cap(free[k]) { // still in the block
+			free[k] = free[k][len(p):len(p)]
+		}
+		pos[i] = p[:len(p):len(p)]
+	})
 	// A chunk's local positions map to the merged ones.
 	forChunks(chunks, workersFor(n), func(k int) {
 		if remap := remaps[k]; remap != nil {
@@ -47,13 +58,19 @@ func countIndexed(n int, index func(t *internTable, i int) []int32) *Indexed {
 
 // EncodeIndexed encodes the documents x counted, in parallel: each distinct
 // token is looked up in v once. v need not come from x's counts (tokens it
-// lacks become UnkID).
+// lacks become UnkID). The documents' ids share one allocation, each its
+// own part of it (appending to one never writes into the next).
 func (v *Vocab) EncodeIndexed(x *Indexed) [][]int64 {
 	ids := make([]int64, len(x.tokens))
 	parallelFor(len(ids), func(i int) { ids[i] = v.ID(x.tokens[i]) })
+	starts := make([]int, len(x.docs)+1)
+	for i, d := range x.docs {
+		starts[i+1] = starts[i] + len(d)
+	}
+	all := make([]int64, starts[len(x.docs)])
 	out := make([][]int64, len(x.docs))
 	parallelFor(len(out), func(i int) {
-		doc := make([]int64, len(x.docs[i]))
+		doc := all[starts[i]:starts[i+1]:starts[i+1]]
 		for j, p := range x.docs[i] {
 			doc[j] = ids[p]
 		}
@@ -70,9 +87,9 @@ func (v *Vocab) EncodeIndexed(x *Indexed) [][]int64 {
 // tokenizer's buffer, without a []string per text.
 func CountTexts(texts []string, tok Tokenizer) *Indexed {
 	if isIMDB(tok) {
-		return countIndexed(len(texts), func(t *internTable, i int) []int32 { return indexIMDB(t, texts[i]) })
+		return countIndexed(len(texts), func(t *internTable, i int, dst []int32) []int32 { return indexIMDB(t, texts[i], dst) })
 	}
-	return countIndexed(len(texts), func(t *internTable, i int) []int32 { return t.addAll(tok(texts[i])) })
+	return countIndexed(len(texts), func(t *internTable, i int, dst []int32) []int32 { return t.addAll(dst, tok(texts[i])) })
 }
 
 // isIMDB reports whether tok runs IMDB's code (so gives IMDB's tokens).

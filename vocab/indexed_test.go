@@ -33,6 +33,13 @@ func TestIndexedMatchesCountAndEncode(t *testing.T) {
 			t.Errorf("%+v: EncodeIndexed differs from EncodeAll", opt)
 		}
 	}
+	// The documents share memory; appending to one leaves the next as it was.
+	ids := New(want, Options{}).EncodeIndexed(got)
+	next := append([]int64(nil), ids[1]...)
+	ids[0] = append(ids[0], -1, -1)
+	if !reflect.DeepEqual(ids[1], next) {
+		t.Errorf("appending to document 0 changed document 1: %v, was %v", ids[1], next)
+	}
 	if e := New(nil, Options{}).EncodeIndexed(CountIndexed(nil)); len(e) != 0 {
 		t.Errorf("no documents: %v", e)
 	}

@@ -113,13 +113,12 @@ func (t *internTable) add(tok string, n int) int32 {
 	}
 }
 
-// addAll counts tokens, in order, and returns their positions.
-func (t *internTable) addAll(tokens []string) []int32 {
-	p := make([]int32, len(tokens))
-	for j, tok := range tokens {
-		p[j] = t.add(tok, 1)
+// addAll counts tokens, in order, and appends their positions to dst.
+func (t *internTable) addAll(dst []int32, tokens []string) []int32 {
+	for _, tok := range tokens {
+		dst = append(dst, t.add(tok, 1))
 	}
-	return p
+	return dst
 }
 
 // insert puts tok, new, in the empty slot i.
