@@ -42,8 +42,12 @@ bin=$tmp/bin
 
 # seconds since the epoch, with a fraction
 now() { date +%s.%N; }
-# field of a run folder's state.json: test_acc or the test F1^PN
-state() { python3 -c 'import json,sys; s=json.load(open(sys.argv[1]+"/state.json")); print({"acc": s.get("test_acc", 0), "pn": (s.get("test_classes") or {}).get("pos_neg_f1", "")}[sys.argv[2]])' "$1" "$2"; }
+# field of a run folder's state.json (an ensemble's: ensemble.json): test_acc
+# or the test F1^PN
+state() { python3 -c 'import json,os,sys
+f = sys.argv[1] + "/ensemble.json"
+s = json.load(open(f if os.path.exists(f) else sys.argv[1] + "/state.json"))
+print({"acc": s.get("test_acc", 0), "pn": (s.get("test_classes") or {}).get("pos_neg_f1", "")}[sys.argv[2]])' "$1" "$2"; }
 
 rows=()
 if [ "$which" != tweets ]; then
@@ -51,7 +55,7 @@ if [ "$which" != tweets ]; then
   [ -f "$f" ] || { echo "bench/recipes.sh: $f is missing (set TORCHRNN_DATA)" >&2; exit 1; }
   echo "== IMDB: $bin/train -data $f ${extra[*]}"
   t0=$(now)
-  "$bin/train" -data "$f" -out "$out/imdb" "${extra[@]}" | tee "$tmp/imdb.log" | grep -E '^(epoch|test|best|data|model)'
+  "$bin/train" -data "$f" -out "$out/imdb" "${extra[@]}" | tee "$tmp/imdb.log" | grep -E '^(epoch|test|best|data|model|ensemble)'
   secs=$(python3 -c "print(round($(now) - $t0))")
   rows+=("| IMDB | test (25,000) | $(python3 -c "print(f'{100*$(state "$out/imdb" acc):.2f}%')") | - | $((secs / 60))m$((secs % 60))s |")
 fi
@@ -63,7 +67,7 @@ if [ "$which" != imdb ]; then
   echo "== tweets: $bin/train -train train.tsv -dev dev.tsv -test test.tsv -text-column 3 -label-column 2 ${extra[*]}"
   t0=$(now)
   "$bin/train" -train "$tw/train.tsv" -dev "$tw/dev.tsv" -test "$tw/test.tsv" -text-column 3 -label-column 2 \
-    -out "$out/tweets" "${extra[@]}" | tee "$tmp/tweets.log" | grep -E '^(epoch|test|best|data|model)'
+    -out "$out/tweets" "${extra[@]}" | tee "$tmp/tweets.log" | grep -E '^(epoch|test|best|data|model|ensemble)'
   secs=$(python3 -c "print(round($(now) - $t0))")
   "$bin/predict" -run "$out/tweets" -eval "$tw/devtest.tsv" -text-column 3 -label-column 2 | tee "$tmp/devtest.txt"
   dt_acc=$(sed -n 's/.*accuracy \([0-9.]*%\).*/\1/p' "$tmp/devtest.txt" | head -n 1)

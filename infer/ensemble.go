@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/sugarme/gotch"
+	"github.com/torchrnn/torchrnn/rundir"
 )
 
 // Ensemble classifies texts with several classifier runs at once and
@@ -29,6 +32,35 @@ func NewEnsemble(members ...*Predictor) (*Ensemble, error) {
 		}
 	}
 	return &Ensemble{Members: members}, nil
+}
+
+// LoadEnsemble reads the classifier runs in dirs as one ensemble: a run
+// folder is one member, an ensemble's folder (rundir.EnsembleFile, as
+// cmd/train -members writes) all of its members. The members' weights live
+// on device until the process ends.
+func LoadEnsemble(device gotch.Device, dirs ...string) (*Ensemble, error) {
+	var members []*Predictor
+	for _, dir := range dirs {
+		runs := []string{dir}
+		if rundir.IsEnsemble(dir) {
+			top, e, err := rundir.OpenEnsemble(dir)
+			if err != nil {
+				return nil, err
+			}
+			if e.Task != "classify" {
+				return nil, fmt.Errorf("infer: %s holds a %q ensemble, not a classifier's", dir, e.Task)
+			}
+			runs = e.MemberDirs(top)
+		}
+		for _, run := range runs {
+			p, err := LoadPredictor(run, device)
+			if err != nil {
+				return nil, err
+			}
+			members = append(members, p)
+		}
+	}
+	return NewEnsemble(members...)
 }
 
 // Labels are the class names, by class id.

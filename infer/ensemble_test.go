@@ -88,3 +88,61 @@ func TestEnsembleAveragesRuns(t *testing.T) {
 		t.Error("an ensemble of no runs: no error")
 	}
 }
+
+// LoadEnsemble reads an ensemble's folder as all its members, a run folder
+// as one member, and both together as one ensemble; LoadPredictor refuses
+// an ensemble's folder, naming its members.
+func TestLoadEnsembleFolders(t *testing.T) {
+	runtime.LockOSThread()
+	base := t.TempDir()
+	top := filepath.Join(base, "ensemble")
+	e, err := rundir.NewEnsemble("classify", 2, lstm.Config{}, struct{}{}, []string{"neg", "pos"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, m := range e.Members {
+		writeSeededRun(t, filepath.Join(top, m), rundir.Text{Tokenizer: "whitespace"}, lstm.Max, int64(21+k))
+	}
+	if err := (&rundir.Folder{Dir: top}).WriteJSON(rundir.EnsembleFile, e); err != nil {
+		t.Fatal(err)
+	}
+	single := filepath.Join(base, "single")
+	writeSeededRun(t, single, rundir.Text{Tokenizer: "whitespace"}, lstm.Max, 31)
+	var want []*Predictor
+	for _, dir := range []string{filepath.Join(top, "member-1"), filepath.Join(top, "member-2"), single} {
+		p, err := LoadPredictor(dir, gotch.CPU)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, p)
+	}
+	for _, c := range []struct {
+		dirs    []string
+		members []*Predictor
+	}{{[]string{top}, want[:2]}, {[]string{single}, want[2:]}, {[]string{top, single}, want}} {
+		got, err := LoadEnsemble(gotch.CPU, c.dirs...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, err := NewEnsemble(c.members...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := got.Predict(texts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := ref.Predict(texts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range texts {
+			if len(got.Members) != len(c.members) || !slices.Equal(a[i].Probs, b[i].Probs) {
+				t.Fatalf("%v: %d members, text %d %v; want %d members, %v", c.dirs, len(got.Members), i, a[i].Probs, len(c.members), b[i].Probs)
+			}
+		}
+	}
+	if _, err := LoadPredictor(top, gotch.CPU); err == nil || !strings.Contains(err.Error(), "an ensemble of 2 runs (member-1, member-2)") {
+		t.Errorf("LoadPredictor on an ensemble's folder: %v", err)
+	}
+}

@@ -1,12 +1,12 @@
-package infer
+package infer_test
 
 import (
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/sugarme/gotch"
+	"github.com/torchrnn/torchrnn/infer"
 	"github.com/torchrnn/torchrnn/internal/libtorch"
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/sample"
@@ -24,7 +24,7 @@ func BenchmarkGenerate16(b *testing.B) { benchmarkStreams(b, 16) }
 func benchmarkStreams(b *testing.B, k int) {
 	runtime.LockOSThread()
 	libtorch.SetThreads(1)
-	SamplingGC() // as cmd/generate
+	infer.SamplingGC() // as cmd/generate
 	text := "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,;:!?'-&$3\n"
 	v := vocab.New(vocab.CountTokens([][]string{vocab.Chars(text)}), vocab.Options{})
 	model := train.DefaultModel("lm")
@@ -33,7 +33,7 @@ func benchmarkStreams(b *testing.B, k int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	g := NewGenerator(m, v, "char", gotch.CPU)
+	g := infer.NewGenerator(m, v, "char", gotch.CPU)
 	prompt, _, err := g.Encode("ROMEO:")
 	if err != nil {
 		b.Fatal(err)
@@ -48,16 +48,4 @@ func benchmarkStreams(b *testing.B, k int) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/time.Since(start).Seconds(), "chars/s")
-}
-
-// BenchmarkEncode encodes a prompt of 100,000 characters.
-func BenchmarkEncode(b *testing.B) {
-	g := tinyGenerator(b, lstm.LSTM)
-	text := strings.Repeat("to be, or not to be; that is the question.\n", 100000/43)
-	for i := 0; i < b.N; i++ {
-		if _, _, err := g.Encode(text); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(len(text)*b.N)/b.Elapsed().Seconds(), "chars/s")
 }

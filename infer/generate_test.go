@@ -119,3 +119,15 @@ func TestEncodeLongPrompt(t *testing.T) {
 		t.Errorf("id %d for the last c, want %d", ids[len(ids)-2], want)
 	}
 }
+
+// BenchmarkEncode encodes a prompt of 100,000 characters.
+func BenchmarkEncode(b *testing.B) {
+	g := tinyGenerator(b, lstm.LSTM)
+	text := strings.Repeat("to be, or not to be; that is the question.\n", 100000/43)
+	for i := 0; i < b.N; i++ {
+		if _, _, err := g.Encode(text); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(text)*b.N)/b.Elapsed().Seconds(), "chars/s")
+}

@@ -190,12 +190,13 @@ func NewFolder(dir, task string) (*Folder, error) {
 	return &Folder{Dir: dir}, nil
 }
 
-// OpenFolder opens an existing run folder and reads its config.json.
+// OpenFolder opens an existing run folder and reads its config.json. An
+// ensemble's folder (OpenEnsemble) is an error that names its members.
 func OpenFolder(dir string) (*Folder, *RunInfo, error) {
 	r := &Folder{Dir: dir}
 	var info RunInfo
 	if err := r.ReadJSON(ConfigFile, &info); err != nil {
-		return nil, nil, err
+		return nil, nil, ensembleError(dir, err)
 	}
 	if info.Torchrnn == "" || info.Task == "" || info.Vocab == "" {
 		return nil, nil, fmt.Errorf("rundir: %s: not a torchrnn run (no torchrnn version, task or vocabulary)", r.Path(ConfigFile))

@@ -49,7 +49,8 @@ type Comparison struct {
 	Entries  []Entry      `json:"entries"`
 }
 
-// Compare trains a classifier per cell with train.Run, each into
+// Compare trains a classifier per cell with train.Run (one model each, not
+// an ensemble), each into
 // <cfg.Out>/<name>, and writes compare.json and compare.png into cfg.Out
 // (default runs/compare-<date>-<time>). model.Bidirectional adds each
 // cell's bidirectional form. Training logs go to log. On ctx's end
@@ -59,6 +60,10 @@ func Compare(ctx context.Context, cfg train.Config, model lstm.Config, cells []l
 	if err := validate(cfg, model, cells); err != nil {
 		return nil, train.UsageError{Err: err}
 	}
+	if cfg.Members > 1 {
+		return nil, train.UsageError{Err: fmt.Errorf("-members %d: the study compares one model per cell", cfg.Members)}
+	}
+	cfg.Members = 1 // whatever the data's size
 	dir := cfg.Out
 	if dir == "" {
 		dir = filepath.Join("runs", "compare-"+time.Now().Format("20060102-150405"))

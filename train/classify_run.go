@@ -30,22 +30,36 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hardwa
 	if err != nil {
 		return UsageError{err}
 	}
-	var v *vocab.Vocab
-	var train encoded
 	if prev != nil {
-		if v, err = vocab.Load(prev.run.Path(prev.info.Vocab)); err != nil {
+		v, err := vocab.Load(prev.run.Path(prev.info.Vocab))
+		if err != nil {
 			return err
 		}
-		train = encode(v, tok, data.train, cfg.MaxLen)
-	} else {
-		// One pass tokenizes and counts; encoding is then a slice lookup.
-		counts := vocab.CountTexts(data.train.Texts(), tok)
-		if cfg.Adapt {
-			cfg, model = adapt(cfg, model, measure(counts, data.train.LabelIDs(), len(data.labels)), givenFlags(cfg.Flags))
-			cfg.Recipe.print(out)
-		}
-		v = vocab.New(counts.Counter, vocab.Options{MinFreq: cfg.MinFreq, MaxSize: cfg.MaxVocab})
-		train = withLabels(v.EncodeIndexed(counts), data.train, cfg.MaxLen)
+		return trainClassifier(ctx, cfg, model, hw, prev, data, v, encode(v, tok, data.train, cfg.MaxLen), start, out)
+	}
+	// One pass tokenizes and counts; encoding is then a slice lookup.
+	counts := vocab.CountTexts(data.train.Texts(), tok)
+	if cfg.Adapt {
+		cfg, model = adapt(cfg, model, measure(counts, data.train.LabelIDs(), len(data.labels)), givenFlags(cfg.Flags))
+		cfg.Recipe.print(out)
+	}
+	fit := func(cfg Config) error {
+		v := vocab.New(counts.Counter, vocab.Options{MinFreq: cfg.MinFreq, MaxSize: cfg.MaxVocab})
+		train := withLabels(v.EncodeIndexed(counts), data.train, cfg.MaxLen)
+		return trainClassifier(ctx, cfg, model, hw, nil, data, v, train, start, out)
+	}
+	if cfg.Members > 1 { // member 1 trains on the data read
+		return runEnsemble(ctx, cfg, model, data.labels, fit, out)
+	}
+	return fit(cfg)
+}
+
+// trainClassifier trains the classifier on data, whose training split v
+// encoded as train: a new run, or the one in prev.
+func trainClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hardware, prev *resumed, data *texts, v *vocab.Vocab, train encoded, start time.Time, out io.Writer) error {
+	tok, err := rundir.Tokenizer(cfg.Tokenizer)
+	if err != nil {
+		return UsageError{err}
 	}
 	c := &classifier{cfg: cfg, device: hw.device, out: out, pad: cfg.text().Padding(),
 		scores: newClassScores(data.labels), train: train,

@@ -54,6 +54,7 @@ type Config struct {
 	seq2seqSettings  // -task seq2seq: parallel files, teacher forcing, beam search (seq2seq_config.go)
 	distSettings     // data-parallel ranks (dist.go)
 	recipeSettings   // learning-rate annealing, the score kept, the classifier's recipe (recipe_config.go)
+	ensembleSettings // -task classify: several models, their probabilities averaged (ensemble.go)
 }
 
 // DefaultConfig returns the defaults for task.
@@ -122,6 +123,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	c.registerSeq2SeqFlags(fs)
 	c.registerDistFlags(fs)
 	c.registerRecipeFlags(fs)
+	c.registerEnsembleFlags(fs)
 }
 
 // Validate reports the first setting out of range, naming its flag.
@@ -156,6 +158,8 @@ func (c Config) Validate() error {
 		return c.validateDist()
 	case c.validateRecipe() != nil:
 		return c.validateRecipe()
+	case c.validateEnsemble() != nil:
+		return c.validateEnsemble()
 	case !validTokenizer(c.Tokenizer):
 		return bad("tokenizer", c.Tokenizer, "want imdb, whitespace, fields or chars")
 	case c.Level != "char" && c.Level != "word":

@@ -55,7 +55,7 @@ func loadTexts(ctx context.Context, cfg Config) (*texts, error) {
 		var all *imdb.Dataset
 		if all, err = imdb.ReadSplit(path, cfg.columns()); err == nil {
 			warnings = summary(warnings, path, all)
-			train, test, err = all.SplitFraction(0.2, uint64(cfg.Seed))
+			train, test, err = all.SplitFraction(0.2, cfg.testSeed())
 		}
 	default:
 		train, test, err = imdb.Sample()

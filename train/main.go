@@ -101,8 +101,12 @@ func modelErr(err error) error {
 }
 
 // Resume continues the run in dir from its last finished epoch; epochs > 0
-// raises the number of epochs to train.
+// raises the number of epochs to train. An ensemble's folder continues
+// its members in turn, then tests the ensemble.
 func Resume(ctx context.Context, dir string, epochs int, out io.Writer) error {
+	if rundir.IsEnsemble(dir) {
+		return resumeEnsemble(ctx, dir, epochs, out)
+	}
 	run, info, err := rundir.OpenFolder(dir)
 	if err != nil {
 		return UsageError{fmt.Errorf("-resume: %w", err)}

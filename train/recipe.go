@@ -26,6 +26,10 @@ const (
 	smallData = 250_000
 	// lenMargin: max-len covers the 95th percentile length with this margin.
 	lenMargin = 1.5
+	// ensembleData: this many training tokens or more train two models
+	// (-members): the gain was measured on 4.8 million (BENCHMARKS.md),
+	// and an ensemble doubles the training time.
+	ensembleData = 1_000_000
 )
 
 // Recipe is what the classifier's defaults were decided from, and the
@@ -143,6 +147,14 @@ func adapt(cfg Config, model lstm.Config, s Shape, given map[string]bool) (Confi
 		why += fmt.Sprintf(", under half of an even %.0f%%", 100*even)
 	}
 	choose(r, "class-weights", &cfg.ClassWeights, def.ClassWeights, weights, why)
+	members, why := 2, fmt.Sprintf("%s training tokens: two models (seeds %d and %d) whose class probabilities are averaged: a point or more of test accuracy over one model where measured (BENCHMARKS.md), for twice the training time", commas(s.Tokens), cfg.Seed, cfg.Seed+1)
+	if s.Tokens < ensembleData {
+		members, why = 1, fmt.Sprintf("%s training tokens, under %s: one model", commas(s.Tokens), commas(ensembleData))
+	}
+	if cfg.Members == 0 {
+		delete(r.given, "members") // -members 0 asks the recipe
+	}
+	choose(r, "members", &cfg.Members, def.Members, members, why)
 	cfg.Recipe = r.rec
 	return cfg, model
 }

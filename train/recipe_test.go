@@ -84,7 +84,7 @@ func TestRecipeFollowsTheData(t *testing.T) {
 	short := recipeOf(t, shapedTexts(t, 200, 10), nil)
 	long := recipeOf(t, shapedTexts(t, 200, 600), nil)
 	s, l := choices(short.Recipe), choices(long.Recipe)
-	for _, name := range []string{"max-len", "min-freq", "dropout", "embed-dropout", "word-dropout", "weight-decay", "epochs", "patience", "anneal", "select", "class-weights"} {
+	for _, name := range []string{"max-len", "min-freq", "dropout", "embed-dropout", "word-dropout", "weight-decay", "epochs", "patience", "anneal", "select", "class-weights", "members"} {
 		for _, m := range []map[string]Choice{s, l} {
 			if c, ok := m[name]; !ok || c.Reason == "" || c.Reason == Flag || c.Reason == Given {
 				t.Errorf("%s: recorded as %+v, want a choice with a reason", name, c)
@@ -144,7 +144,9 @@ func flagSet(t *testing.T, c *Config, args ...string) *flag.FlagSet {
 // TestRecipeKeepsDefaultsOnLongTexts: the full IMDB's training split (its
 // shape as a dry run on aclImdb_v1.tar.xz measured it: 20,000 reviews of
 // median 178 tokens) and the built-in sample's get exactly DefaultConfig
-// and DefaultModel, on which the IMDB results were measured.
+// and DefaultModel, on which the IMDB results were measured, but for the
+// number of models: two for the full IMDB (an ensemble), one for the
+// sample (small data). -members given stays.
 func TestRecipeKeepsDefaultsOnLongTexts(t *testing.T) {
 	train, _, err := imdb.Sample()
 	if err != nil {
@@ -162,9 +164,23 @@ func TestRecipeKeepsDefaultsOnLongTexts(t *testing.T) {
 		if cfg.Recipe == nil || len(cfg.Recipe.Choices) < 10 {
 			t.Fatalf("%s: recipe %+v", name, cfg.Recipe)
 		}
+		want := DefaultConfig("classify")
+		if want.Members = 1; name == "full" {
+			want.Members = 2
+		}
 		cfg.Recipe = nil
-		if cfg != DefaultConfig("classify") || model != DefaultModel("classify") {
-			t.Errorf("%s (%+v):\n got %+v\n     %+v\nwant %+v\n     %+v", name, s, cfg, model, DefaultConfig("classify"), DefaultModel("classify"))
+		if cfg != want || model != DefaultModel("classify") {
+			t.Errorf("%s (%+v):\n got %+v\n     %+v\nwant %+v\n     %+v", name, s, cfg, model, want, DefaultModel("classify"))
+		}
+	}
+	for _, m := range []struct {
+		flag string
+		want int
+	}{{"0", 2}, {"1", 1}, {"3", 3}} {
+		c := DefaultConfig("classify")
+		given := givenFlags(flagSet(t, &c, "-members", m.flag))
+		if cfg, _ := adapt(c, DefaultModel("classify"), full, given); cfg.Members != m.want {
+			t.Errorf("-members %s given: %d members, want %d", m.flag, cfg.Members, m.want)
 		}
 	}
 }

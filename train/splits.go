@@ -32,7 +32,7 @@ func loadSplits(cfg Config) (*texts, error) {
 	seed := uint64(cfg.Seed)
 	if cfg.TestFile != "" {
 		t.test, err = read("test", cfg.TestFile)
-	} else if all, t.test, err = all.SplitFraction(0.2, seed); err != nil {
+	} else if all, t.test, err = all.SplitFraction(0.2, cfg.testSeed()); err != nil {
 		err = fmt.Errorf("-train: %w", err)
 	}
 	if err != nil {

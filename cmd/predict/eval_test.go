@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -144,5 +145,30 @@ func TestEnsembleRuns(t *testing.T) {
 		if code := run(args, nil, io.Discard); code != 2 {
 			t.Errorf("predict %v: exit %d, want 2", args, code)
 		}
+	}
+}
+
+// An ensemble's folder (cmd/train -members 2) predicts as its members
+// given with -run each, and -explain refuses it.
+func TestEnsembleFolder(t *testing.T) {
+	runtime.LockOSThread()
+	dir := t.TempDir()
+	cfg, model := train.DefaultConfig("classify"), train.DefaultModel("classify")
+	cfg.Data, cfg.Out, cfg.Epochs, cfg.MinFreq, cfg.Tokenizer, cfg.Members = posNegTSV(t, dir), filepath.Join(dir, "ens"), 1, 1, "whitespace", 2
+	model.Embed, model.Hidden, model.Head = 4, 4, 4
+	if err := train.Run(context.Background(), cfg, model, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"good great", "bad dull film", "a film"}
+	var whole, each bytes.Buffer
+	if code := run(append([]string{"-run", cfg.Out}, texts...), nil, &whole); code != 0 {
+		t.Fatalf("predict -run ensemble: exit %d", code)
+	}
+	members := []string{"-run", filepath.Join(cfg.Out, "member-1"), "-run", filepath.Join(cfg.Out, "member-2")}
+	if code := run(append(members, texts...), nil, &each); code != 0 || whole.String() != each.String() {
+		t.Errorf("-run ensemble:\n%s-run member-1 -run member-2 (exit %d):\n%s", &whole, code, &each)
+	}
+	if code := run([]string{"-run", cfg.Out, "-explain", "good"}, nil, io.Discard); code != 2 {
+		t.Errorf("-explain with an ensemble: exit %d, want 2", code)
 	}
 }

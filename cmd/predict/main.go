@@ -111,6 +111,10 @@ func run(args []string, stdin io.Reader, stdout io.Writer) int {
 		return 0
 	}
 	if *explain {
+		if len(p.Members) > 1 {
+			fmt.Fprintf(os.Stderr, "predict: -explain shows one run's attention, and -run %s is an ensemble of %d: give one member's folder\n", runs[0], len(p.Members))
+			return 2
+		}
 		return explainTexts(p.Members[0], texts, stdout)
 	}
 	preds, err := p.Predict(texts)
@@ -125,15 +129,15 @@ func run(args []string, stdin io.Reader, stdout io.Writer) int {
 }
 
 // loadRuns loads the classifier runs in dirs as one ensemble (one run is an
-// ensemble of one).
+// ensemble of one; an ensemble's folder gives all its members).
 func loadRuns(dirs []string, dev torch.Device) (*infer.Ensemble, error) {
 	var members []*infer.Predictor
 	for _, dir := range dirs {
-		m, err := infer.LoadPredictor(dir, dev)
+		e, err := infer.LoadEnsemble(dev, dir)
 		if err != nil {
 			return nil, fmt.Errorf("-run %s: %w", dir, err)
 		}
-		members = append(members, m)
+		members = append(members, e.Members...)
 	}
 	e, err := infer.NewEnsemble(members...)
 	if err != nil {
