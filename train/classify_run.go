@@ -35,7 +35,7 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hardwa
 		if err != nil {
 			return err
 		}
-		return trainClassifier(ctx, cfg, model, hw, prev, data, v, encode(v, tok, data.train, cfg.MaxLen), start, out)
+		return trainClassifier(ctx, cfg, model, hw, prev, &readData{data, v, encode(v, tok, data.train, cfg.MaxLen), start}, out)
 	}
 	// One pass tokenizes and counts; encoding is then a slice lookup.
 	counts := vocab.CountTexts(data.train.Texts(), tok)
@@ -45,8 +45,8 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hardwa
 	}
 	fit := func(cfg Config) error {
 		v := vocab.New(counts.Counter, vocab.Options{MinFreq: cfg.MinFreq, MaxSize: cfg.MaxVocab})
-		train := withLabels(v.EncodeIndexed(counts), data.train, cfg.MaxLen)
-		return trainClassifier(ctx, cfg, model, hw, nil, data, v, train, start, out)
+		d := &readData{data, v, withLabels(v.EncodeIndexed(counts), data.train, cfg.MaxLen), start}
+		return trainClassifier(ctx, cfg, model, hw, nil, d, out)
 	}
 	if cfg.Members > 1 { // member 1 trains on the data read
 		return runEnsemble(ctx, cfg, model, data.labels, fit, out)
@@ -54,21 +54,31 @@ func runClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hardwa
 	return fit(cfg)
 }
 
-// trainClassifier trains the classifier on data, whose training split v
-// encoded as train: a new run, or the one in prev.
-func trainClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hardware, prev *resumed, data *texts, v *vocab.Vocab, train encoded, start time.Time, out io.Writer) error {
+// readData is a classifier's data, read: the splits, the vocabulary and
+// the training split encoded with it.
+type readData struct {
+	*texts
+	v     *vocab.Vocab
+	ids   encoded   // the training split
+	start time.Time // when reading began
+}
+
+// trainClassifier trains the classifier on d: a new run, or the one in
+// prev.
+func trainClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hardware, prev *resumed, d *readData, out io.Writer) error {
+	v, train := d.v, d.ids
 	tok, err := rundir.Tokenizer(cfg.Tokenizer)
 	if err != nil {
 		return UsageError{err}
 	}
 	c := &classifier{cfg: cfg, device: hw.device, out: out, pad: cfg.text().Padding(),
-		scores: newClassScores(data.labels), train: train,
-		valid: encode(v, tok, data.valid, cfg.MaxLen),
-		test:  encode(v, tok, data.test, cfg.MaxLen)}
+		scores: newClassScores(d.labels), train: train,
+		valid: encode(v, tok, d.valid, cfg.MaxLen),
+		test:  encode(v, tok, d.test, cfg.MaxLen)}
 	c.drop = newWordDrop(cfg.WordDropout, cfg.Seed, c.train.ids)
 	fmt.Fprintf(out, "data: %d train, %d valid, %d test examples, %d classes %v, vocabulary %d; read in %s\n",
-		len(c.train.ids), len(c.valid.ids), len(c.test.ids), len(data.labels), data.labels, v.Len(), time.Since(start).Round(time.Millisecond))
-	model.Vocab, model.Classes = v.Len(), len(data.labels)
+		len(c.train.ids), len(c.valid.ids), len(c.test.ids), len(d.labels), d.labels, v.Len(), time.Since(d.start).Round(time.Millisecond))
+	model.Vocab, model.Classes = v.Len(), len(d.labels)
 	if err := checkMemory(cfg, model, lstm.ClassifierHead, min(cfg.Batch, len(train.ids)), slices.Max(append(train.lengths, 1))); err != nil {
 		return err
 	}
@@ -76,7 +86,7 @@ func trainClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hard
 		return UsageError{modelErr(err)}
 	}
 	c.model.RNN.Strategy = hw.strategy
-	if w := classWeights(cfg.ClassWeights, data.train.LabelIDs(), model.Classes); w != nil {
+	if w := classWeights(cfg.ClassWeights, d.train.LabelIDs(), model.Classes); w != nil {
 		if c.weights, err = tensor.Float32(w, []int64{int64(len(w))}, hw.device); err != nil {
 			return err
 		}
@@ -94,7 +104,7 @@ func trainClassifier(ctx context.Context, cfg Config, model lstm.Config, hw hard
 	if c.sampler, err = trainSampler(c.train.lengths, cfg); err != nil {
 		return UsageError{err}
 	}
-	run, st, err := openRun(cfg, c, c.step.Opt, c.model.Config, v, data.labels, prev)
+	run, st, err := openRun(cfg, c, c.step.Opt, c.model.Config, v, d.labels, prev)
 	if err != nil {
 		return err
 	}
