@@ -66,7 +66,8 @@ type Config struct {
 // (word dropout): on the full IMDB, 89.15% test in 12m30s on 2 cores where
 // the earlier defaults (400 tokens, 8 epochs, neither) gave 88.37-89.04%
 // (BENCHMARKS.md, "Classifier defaults"). The recipe (recipe.go) changes
-// them for small data sets.
+// them for small data sets, and trains two such models as an ensemble
+// (-members, ensemble.go) for large ones.
 func DefaultConfig(task string) Config {
 	c := Config{Task: task, Tokenizer: "imdb", Level: "char", BPTT: 100, Epochs: 8, Batch: 32,
 		LR: 2e-3, Optimizer: "adam", Clip: 5, MaxLen: 400, Truncate: "tail", MinFreq: 2,

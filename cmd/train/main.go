@@ -11,10 +11,13 @@
 //
 // Every run writes a folder (config.json, vocab.txt, metrics.jsonl,
 // curves.png, model.pt, the last checkpoint, state.json) that cmd/predict and
-// cmd/generate read. Ctrl-C (or SIGTERM) finishes the batch, keeps the last
-// finished epoch as the resume point, evaluates and exits with status 130
-// (143 for SIGTERM); a second signal exits at once, leaving the last
-// committed checkpoint.
+// cmd/generate read. A classifier with -members N (the default on data sets
+// of a million training tokens or more: 2) trains N models one after
+// another, each such a folder (member-1, ...) inside the run folder, and
+// tests the mean of their probabilities (ensemble.json). Ctrl-C (or
+// SIGTERM) finishes the batch, keeps the last finished epoch as the resume
+// point, evaluates and exits with status 130 (143 for SIGTERM); a second
+// signal exits at once, leaving the last committed checkpoint.
 package main
 
 import (
