@@ -161,10 +161,10 @@ def training_table(out, rows):
                'optimizer step.')
     if rows['tuned']['python']:
         out.append("torchrnn's trainer sets glibc's malloc to keep freed memory (`libtorch.TuneMalloc`: mmap "
-                   'threshold 32 MiB, trim threshold 64 MiB), which spares the packed path most of its page '
+                   'threshold 32 MiB, trim threshold 256 MiB), which spares the packed path most of its page '
                    'faults; PyTorch runs with glibc\'s defaults, as the seed notebook does, and once more, packed, '
                    'with the same settings from the environment (`MALLOC_MMAP_THRESHOLD_=33554432 '
-                   'MALLOC_TRIM_THRESHOLD_=67108864`), to show what Go and the binding add or take away.')
+                   'MALLOC_TRIM_THRESHOLD_=268435456`), to show what Go and the binding add or take away.')
     blas = rows['blas']['python']
     if blas:
         core, base = blas[0]['blas'], next((r['blas'] for r in rows['lm']['python']), '?')

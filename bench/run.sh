@@ -160,7 +160,7 @@ for round in $(seq "$rounds"); do
 	say "classifier, packed, $cores threads, $packed_batches batches"
 	alternate train_go train_py packed "$cores" classify --data "$imdb" --strategy packed --batches "$packed_batches"
 	say "classifier, packed, PyTorch with malloc set as torchrnn's libtorch.TuneMalloc"
-	MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=67108864 \
+	MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=268435456 \
 		train_py tuned "$cores" classify --data "$imdb" --strategy packed --batches "$packed_batches"
 	say "classifier, padded, 1 thread"
 	alternate train_go train_py padded 1 classify --data "$imdb" --strategy padded

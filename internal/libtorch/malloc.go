@@ -33,11 +33,16 @@ import "C"
 import "os"
 
 // glibc's malloc settings that TuneMalloc applies: blocks up to 32 MiB (the
-// largest threshold glibc takes) come from the heap, and up to 64 MiB of
-// freed memory at the heap's top stays mapped.
+// largest threshold glibc takes) come from the heap, and up to 256 MiB of
+// freed memory at the heap's top stays mapped. With 64 MiB the character
+// LM of bench/training handed its step's activations back and faulted
+// them in again at every window: on a 2-core AMD EPYC (OpenBLAS's Haswell
+// kernels), one thread, the whole tiny shakespeare, 38,786-41,369
+// tokens/s with 64 MiB against 42,566-42,904 with 256 MiB and
+// 42,737-44,278 with 1 GiB; peak memory the same (426-488 MiB).
 const (
 	mmapThreshold = 32 << 20
-	trimThreshold = 64 << 20
+	trimThreshold = 256 << 20
 )
 
 // mallocEnv are the variables through which a user sets glibc's malloc
@@ -54,7 +59,7 @@ var mallocEnv = []string{"GLIBC_TUNABLES", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRI
 // change size from step to step, gains the most: PyTorch's packed IMDB run
 // with the same settings trains 2.1x as fast over an epoch's first 96
 // batches and 7.7x over its first 8 (BENCHMARKS.md). Any process, PyTorch's included, gets the same settings
-// from MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=67108864.
+// from MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=268435456.
 // Without glibc, or when the environment sets malloc (GLIBC_TUNABLES or a
 // MALLOC_*_ variable), it does nothing.
 func TuneMalloc() bool {
