@@ -83,6 +83,7 @@ func runEnsemble(ctx context.Context, cfg Config, model lstm.Config, labels []st
 		return UsageError{fmt.Errorf("-out %s: %w", cfg.Out, err)}
 	}
 	cfg.Out = top.Dir
+	model.Vocab = 0 // each member's own
 	e, err := rundir.NewEnsemble(cfg.Task, cfg.Members, model, cfg, labels)
 	if err != nil {
 		return err
