@@ -6,8 +6,9 @@
 # and SIGTERM at one, resumed after each; and, as root, on a tiny tmpfs that
 # fills during a save, resumed once space is back. Each finished run's
 # metrics.jsonl, state.json and weights must equal the straight run's byte
-# for byte. Exits non-zero naming the failing case. About 2-4 minutes on
-# 2 cores.
+# for byte. Then a classifier ensemble (-members 2) killed while its second
+# member trains must resume to the straight ensemble's members and result.
+# Exits non-zero naming the failing case. About 2-4 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shopt -s nullglob dotglob
@@ -192,6 +193,27 @@ wait "$pid" || rc=$?
 finished "$dir" "$rc"
 same "two SIGINTs" "$dir"
 echo "two SIGINTs: exit 130 at once; resumed: equal"
+
+echo "== an ensemble (-members 2, the built-in sample): kill -9 while member 2 trains, resumed"
+EARGS=(-members 2 -epochs 4 -embed 16 -hidden 16 -head 8 -max-len 60 -patience 0 -threads 1 -seed 3)
+"$WORK/train" "${EARGS[@]}" -out "$WORK/ens-ref" >"$WORK/ens-ref.log" 2>&1 || fail "the straight ensemble: $(tail -3 "$WORK/ens-ref.log")"
+dir=$WORK/ens
+"$WORK/train" "${EARGS[@]}" -out "$dir" >"$dir.log" 2>&1 &
+pid=$!
+until grep -qs '"epoch": [1-9]' "$dir/member-2/state.json"; do
+  kill -0 "$pid" 2>/dev/null || fail "ensemble: the run ended before member 2's first checkpoint: $(tail -3 "$dir.log")"
+  sleep 0.05
+done
+kill -9 "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+"$WORK/train" -resume "$dir" >>"$dir.log" 2>&1 || fail "ensemble: -resume: $(tail -3 "$dir.log")"
+for f in member-1/model.pt member-1/metrics.jsonl member-2/model.pt member-2/metrics.jsonl member-2/state.json; do
+  cmp -s "$WORK/ens-ref/$f" "$dir/$f" || fail "ensemble: $f differs from the straight run's"
+done
+# ensemble.json from "tested" on: the test result and each member's.
+[[ $(sed -n '/"tested"/,$p' "$WORK/ens-ref/ensemble.json") == "$(sed -n '/"tested"/,$p' "$dir/ensemble.json")" ]] &&
+  grep -q '"tested": true' "$dir/ensemble.json" || fail "ensemble: ensemble.json's test result differs from the straight run's"
+echo "ensemble: killed in member 2, resumed: both members and the ensemble's result equal the straight run's"
 
 echo "== full disk during a save (tmpfs)"
 if [[ $(id -u) != 0 ]]; then
