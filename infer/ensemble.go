@@ -3,9 +3,11 @@ package infer
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/sugarme/gotch"
+	"github.com/torchrnn/torchrnn/confusion"
 	"github.com/torchrnn/torchrnn/rundir"
 )
 
@@ -96,4 +98,41 @@ func (e *Ensemble) Predict(texts []string) ([]Prediction, error) {
 		out[i] = mostLikely(e.Labels(), row)
 	}
 	return out, nil
+}
+
+// Score is how a classifier did on labelled texts.
+type Score struct {
+	Texts, Right int
+	Loss         float64          // mean negative log-probability of the gold class
+	Classes      confusion.Scores // per class precision, recall and F1; macro F1
+}
+
+// Acc is the share of the texts classified right.
+func (s Score) Acc() float64 { return float64(s.Right) / float64(max(s.Texts, 1)) }
+
+// Score classifies texts (Predict) and scores the predictions against
+// gold, the texts' class ids in the order of Labels.
+func (e *Ensemble) Score(texts []string, gold []int) (Score, error) {
+	if len(gold) != len(texts) {
+		return Score{}, fmt.Errorf("infer: score: %d labels for %d texts", len(gold), len(texts))
+	}
+	preds, err := e.Predict(texts)
+	if err != nil {
+		return Score{}, err
+	}
+	m := confusion.New(e.Labels())
+	s := Score{Texts: len(preds)}
+	for i, p := range preds {
+		guess := slices.Index(e.Labels(), p.Label)
+		if err := m.Add(int64(gold[i]), int64(guess)); err != nil {
+			return Score{}, err
+		}
+		if gold[i] == guess {
+			s.Right++
+		}
+		s.Loss -= math.Log(max(p.Probs[gold[i]], 1e-30))
+	}
+	s.Loss /= float64(max(s.Texts, 1))
+	s.Classes = m.Scores()
+	return s, nil
 }

@@ -136,12 +136,9 @@ func openRun(cfg Config, t task, opt *optim.Optimizer, model lstm.Config, v *voc
 		}
 		return run, st, run.WriteJSON(rundir.ConfigFile, prev.info)
 	}
-	run, err := rundir.NewFolder(cfg.Out, cfg.Task)
-	if errors.Is(err, rundir.ErrNotEmpty) {
-		return nil, nil, UsageError{fmt.Errorf("-out %s: %w (use -resume %s to continue it)", cfg.Out, rundir.ErrNotEmpty, cfg.Out)}
-	}
+	run, err := newFolder(cfg)
 	if err != nil {
-		return nil, nil, UsageError{fmt.Errorf("-out %s: %w", cfg.Out, err)}
+		return nil, nil, err
 	}
 	if err := v.Save(run.Path(rundir.VocabFile)); err != nil {
 		return nil, nil, err
@@ -160,6 +157,19 @@ func openRun(cfg Config, t task, opt *optim.Optimizer, model lstm.Config, v *voc
 	}
 	st := &rundir.State{}
 	return run, st, run.Commit(st)
+}
+
+// newFolder creates the run folder cfg.Out (rundir.NewFolder), the flag
+// named in its errors.
+func newFolder(cfg Config) (*rundir.Folder, error) {
+	run, err := rundir.NewFolder(cfg.Out, cfg.Task)
+	if errors.Is(err, rundir.ErrNotEmpty) {
+		return nil, UsageError{fmt.Errorf("-out %s: %w (use -resume %s to continue it)", cfg.Out, rundir.ErrNotEmpty, cfg.Out)}
+	}
+	if err != nil {
+		return nil, UsageError{fmt.Errorf("-out %s: %w", cfg.Out, err)}
+	}
+	return run, nil
 }
 
 // loadCheckpoint restores the folder to its committed state st (rundir's

@@ -2,14 +2,10 @@ package train
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"math"
-	"slices"
 
-	"github.com/torchrnn/torchrnn/confusion"
 	"github.com/torchrnn/torchrnn/dist"
 	"github.com/torchrnn/torchrnn/infer"
 	"github.com/torchrnn/torchrnn/lstm"
@@ -75,12 +71,9 @@ func memberConfig(cfg Config, dir string, k int) Config {
 // trains them (trainMembers); first trains member 1 on the data already
 // read for it.
 func runEnsemble(ctx context.Context, cfg Config, model lstm.Config, labels []string, first func(Config) error, out io.Writer) error {
-	top, err := rundir.NewFolder(cfg.Out, cfg.Task)
-	if errors.Is(err, rundir.ErrNotEmpty) {
-		return UsageError{fmt.Errorf("-out %s: %w (use -resume %s to continue it)", cfg.Out, rundir.ErrNotEmpty, cfg.Out)}
-	}
+	top, err := newFolder(cfg)
 	if err != nil {
-		return UsageError{fmt.Errorf("-out %s: %w", cfg.Out, err)}
+		return err
 	}
 	cfg.Out = top.Dir
 	model.Vocab = 0 // each member's own
@@ -201,33 +194,19 @@ func testEnsemble(top *rundir.Folder, e *rundir.Ensemble, cfg Config, out io.Wri
 	if cfg.DryRun { // as the members' test: the first batch
 		data.test.Examples = data.test.Examples[:min(data.test.Len(), 2*cfg.Batch)]
 	}
-	preds, err := ens.Predict(data.test.Texts())
+	sc, err := ens.Score(data.test.Texts(), data.test.LabelIDs())
 	if err != nil {
 		return err
 	}
-	m := confusion.New(ens.Labels())
-	right, nll := 0, 0.0
-	for i, p := range preds {
-		gold, guess := data.test.Examples[i].Label, slices.Index(ens.Labels(), p.Label)
-		if gold == guess {
-			right++
-		}
-		nll -= math.Log(max(p.Probs[gold], 1e-30))
-		if err := m.Add(int64(gold), int64(guess)); err != nil {
-			return err
-		}
-	}
-	n := float64(max(len(preds), 1))
-	e.Tested, e.TestLoss, e.TestAcc = true, nll/n, float64(right)/n
-	fmt.Fprintf(out, "ensemble test: loss %.4f, accuracy %.2f%% (%d examples; the members alone:", e.TestLoss, 100*e.TestAcc, len(preds))
+	e.Tested, e.TestLoss, e.TestAcc = true, sc.Loss, sc.Acc()
+	fmt.Fprintf(out, "ensemble test: loss %.4f, accuracy %.2f%% (%d examples; the members alone:", e.TestLoss, 100*e.TestAcc, sc.Texts)
 	for _, acc := range e.MemberAcc {
 		fmt.Fprintf(out, " %.2f%%", 100*acc)
 	}
 	fmt.Fprintf(out, ") %s\n", top.Path(rundir.EnsembleFile))
 	if len(ens.Labels()) > 2 {
-		sc := m.Scores()
-		e.TestClasses = &sc
-		sc.Write(out, "ensemble test")
+		e.TestClasses = &sc.Classes
+		sc.Classes.Write(out, "ensemble test")
 	}
 	return top.WriteJSON(rundir.EnsembleFile, e)
 }

@@ -4,9 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 
-	"github.com/torchrnn/torchrnn/confusion"
 	"github.com/torchrnn/torchrnn/imdb"
 	"github.com/torchrnn/torchrnn/infer"
 )
@@ -40,25 +38,14 @@ func evaluate(p *infer.Ensemble, o evalOptions, stdout io.Writer) error {
 	if err := ds.Relabel(p.Labels()); err != nil {
 		return fmt.Errorf("-eval %s: %w", *o.file, err)
 	}
-	preds, err := p.Predict(ds.Texts())
+	sc, err := p.Score(ds.Texts(), ds.LabelIDs())
 	if err != nil {
 		return err
 	}
-	m := confusion.New(p.Labels())
-	right := 0
-	for i, pr := range preds {
-		gold, guess := ds.Examples[i].Label, slices.Index(p.Labels(), pr.Label)
-		if gold == guess {
-			right++
-		}
-		if err := m.Add(int64(gold), int64(guess)); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(stdout, "eval %s: %d texts, accuracy %.2f%% (%d right)\n", *o.file, len(preds), 100*float64(right)/float64(max(len(preds), 1)), right)
+	fmt.Fprintf(stdout, "eval %s: %d texts, accuracy %.2f%% (%d right)\n", *o.file, sc.Texts, 100*sc.Acc(), sc.Right)
 	if w := ds.WarningSummary(); w != "" {
 		fmt.Fprintf(stdout, "eval %s: %s\n", *o.file, w)
 	}
-	m.Scores().Write(stdout, "eval")
+	sc.Classes.Write(stdout, "eval")
 	return nil
 }
