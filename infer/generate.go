@@ -37,6 +37,9 @@ func LoadGenerator(dir string, device gotch.Device) (*Generator, error) {
 	if err != nil {
 		return nil, err
 	}
+	if text.Reverse {
+		return nil, fmt.Errorf("infer: %s holds a backward language model (-reverse): it predicts each token from those after it, to start a classifier's reverse direction (-init-from); generate from a forward one", dir)
+	}
 	v, m, err := rundir.LoadModel(run, info, device, lstm.NewLM, func(m *lstm.LM) *lstm.Params { return m.Params })
 	if err != nil {
 		return nil, err

@@ -68,6 +68,21 @@ func (m *LM) StateDictKeys() []string {
 //
 // The caller frees logits and next; ids and state stay the caller's.
 func (m *LM) Forward(ids *ts.Tensor, state State, train bool) (logits *ts.Tensor, next State, err error) {
+	out, next, err := m.Features(ids, state, train)
+	if err != nil {
+		return nil, State{}, err
+	}
+	defer out.MustDrop()
+	defer tensor.Catch(&err, "lstm: language model forward")
+	return tensor.Must(m.Decoder.Forward(out)), next, nil // [B, T, H] -> [B, T, V]
+}
+
+// Features runs every layer but the decoder: what the decoder reads.
+//
+//	ids [B, T] int64, state (zero value: zeros) -> out [B, T, H], state after step T
+//
+// The caller frees out and next; ids and state stay the caller's.
+func (m *LM) Features(ids *ts.Tensor, state State, train bool) (out *ts.Tensor, next State, err error) {
 	defer tensor.Catch(&err, "lstm: language model forward")
 	var s tensor.Scope
 	defer s.Free()
@@ -75,13 +90,13 @@ func (m *LM) Forward(ids *ts.Tensor, state State, train bool) (logits *ts.Tensor
 	if train && m.Config.Dropout > 0 {
 		x = s.M(ts.Dropout(x, m.Config.Dropout, true))
 	}
-	out, next, err := m.RNN.Forward(x, nil, state, train)
+	out, next, err = m.RNN.Forward(x, nil, state, train) // [B, T, E] -> [B, T, H]
 	tensor.Check(err)
-	s.T(out)
 	if train && m.Config.Dropout > 0 {
-		out = s.M(ts.Dropout(out, m.Config.Dropout, true))
+		s.T(out)
+		out = tensor.Must(ts.Dropout(out, m.Config.Dropout, true))
 	}
-	return tensor.Must(m.Decoder.Forward(out)), next, nil // [B, T, H] -> [B, T, V]
+	return out, next, nil
 }
 
 // Step advances one token per stream: ids [B] -> logits [B, V], next state.

@@ -20,6 +20,9 @@ type Text struct {
 	// Documents marks a language model trained on documents: at word
 	// level each text is tokenized by Tokenizer and ends with <eos>.
 	Documents bool `json:"documents,omitempty"`
+	// Reverse marks a backward language model: it read the text right to
+	// left, predicting each token from those after it.
+	Reverse bool `json:"reverse,omitempty"`
 }
 
 // Text reads the text settings from the training settings.

@@ -51,6 +51,7 @@ type Config struct {
 	embedSettings    // pretrained word vectors (embeddings.go)
 	initSettings     // -task classify: start from a language model run (initfrom.go)
 	docSettings      // -task lm: documents from folders and archives (lm_docs.go)
+	sampledSettings  // -task lm: a sampled softmax for large vocabularies (lm_sampled.go)
 	seq2seqSettings  // -task seq2seq: parallel files, teacher forcing, beam search (seq2seq_config.go)
 	distSettings     // data-parallel ranks (dist.go)
 	recipeSettings   // learning-rate annealing, the score kept, the classifier's recipe (recipe_config.go)
@@ -121,6 +122,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	c.registerEmbedFlags(fs)
 	c.registerInitFlags(fs)
 	c.registerDocFlags(fs)
+	c.registerSampledFlags(fs)
 	c.registerSeq2SeqFlags(fs)
 	c.registerDistFlags(fs)
 	c.registerRecipeFlags(fs)
@@ -151,8 +153,10 @@ func (c Config) Validate() error {
 		return c.validateInit(c.Task)
 	case c.Task == "lm" && c.Data != "":
 		return fmt.Errorf("-data %s: -task lm reads its text from -text (a text file, or folders and archives of documents)", c.Data)
-	case c.validateDocs() != nil:
-		return c.validateDocs()
+	case c.validateDocs(c.Task) != nil:
+		return c.validateDocs(c.Task)
+	case c.validateSampled(c.Task) != nil:
+		return c.validateSampled(c.Task)
 	case c.InitFrom != "" && c.Embeddings != "":
 		return fmt.Errorf("-embeddings %s and -init-from %s: give one (both set the embedding)", c.Embeddings, c.InitFrom)
 	case c.validateDist() != nil:

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/sugarme/gotch"
+	"github.com/torchrnn/torchrnn/infer"
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/torch"
@@ -24,6 +25,12 @@ import (
 // epoch on a folder of documents, as for pretraining, and returns its run
 // folder.
 func docsLM(t *testing.T, level string) string {
+	t.Helper()
+	return docsLMDirection(t, level, false)
+}
+
+// docsLMDirection is docsLM, a backward model (-reverse) when reverse.
+func docsLMDirection(t *testing.T, level string, reverse bool) string {
 	t.Helper()
 	dir := t.TempDir()
 	words := []string{"good", "great", "film", "bad", "dull", "plot", "the", "a"}
@@ -45,7 +52,7 @@ func docsLM(t *testing.T, level string) string {
 	}
 	cfg := DefaultConfig("lm")
 	cfg.Text, cfg.Level, cfg.Tokenizer, cfg.Out = dir, level, "whitespace", filepath.Join(t.TempDir(), "lm")
-	cfg.Batch, cfg.BPTT, cfg.Epochs, cfg.Patience = 4, 10, 1, 0
+	cfg.Batch, cfg.BPTT, cfg.Epochs, cfg.Patience, cfg.Reverse = 4, 10, 1, 0, reverse
 	if err := Run(context.Background(), cfg, lstm.Config{Cell: lstm.LSTM, Embed: 8, Hidden: 8, Layers: 1}, io.Discard); err != nil {
 		t.Fatal(err)
 	}
@@ -210,5 +217,75 @@ func TestInitFromRun(t *testing.T) {
 	cfg.Task, cfg.Out = "lm", ""
 	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "-init-from is for -task classify") {
 		t.Errorf("-init-from on a language model: %v", err)
+	}
+}
+
+// A forward and a backward language model start a bidirectional
+// classifier's two directions (-init-from FWD,BWD): the backward model's
+// layers become the reverse direction's, the embedding is the first
+// model's. Two models of one direction are an error, as is generating from
+// a backward model.
+func TestInitFromBothDirections(t *testing.T) {
+	runtime.LockOSThread()
+	fwd, bwd := docsLMDirection(t, "word", false), docsLMDirection(t, "word", true)
+	load := func(dir string) (*vocab.Vocab, *lstm.LM) {
+		run, info, err := rundir.OpenFolder(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, lm, err := rundir.LoadModel(run, info, gotch.CPU, lstm.NewLM, func(m *lstm.LM) *lstm.Params { return m.Params })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v, lm
+	}
+	fv, f := load(fwd)
+	bv, b := load(bwd)
+	v := vocab.New(vocab.CountTokens([][]string{{"good", "film", "boring", "good"}}), vocab.Options{})
+	for _, order := range [][]string{{fwd, bwd}, {bwd, fwd}} {
+		m, err := lstm.NewClassifier(lstm.Config{Cell: lstm.LSTM, Embed: 8, Hidden: 8, Layers: 1, Bidirectional: true,
+			Vocab: v.Len(), Classes: 2, Head: 4, Pooling: lstm.Max}, gotch.CPU)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := DefaultConfig("classify")
+		cfg.InitFrom = strings.Join(order, ",")
+		cfg, set, err := initFrom(cfg, m, v, gotch.CPU, false, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"rnn.weight_ih_l0", "rnn.bias_hh_l0"} {
+			if !slices.Equal(values(t, m.Params, name), values(t, f.Params, name)) {
+				t.Errorf("%v: %s is not the forward model's", order, name)
+			}
+			if !slices.Equal(values(t, m.Params, name+"_reverse"), values(t, b.Params, name)) {
+				t.Errorf("%v: %s_reverse is not the backward model's %s", order, name, name)
+			}
+		}
+		first, firstV := f, fv
+		if order[0] == bwd {
+			first, firstV = b, bv
+		}
+		id, _ := v.Lookup("film")
+		j, _ := firstV.Lookup("film")
+		if got, want := values(t, m.Params, "embedding.weight")[id*8:(id+1)*8], values(t, first.Params, "encoder.weight")[j*8:(j+1)*8]; !slices.Equal(got, want) {
+			t.Errorf("%v: the embedding is not the first model's", order)
+		}
+		if n := len(set.tensors); n != 9 || len(strings.Split(cfg.InitFromSHA256, ",")) != 2 {
+			t.Errorf("%v: %d tensors taken (want the embedding and 4 per direction), checksums %q", order, n, cfg.InitFromSHA256)
+		}
+	}
+	cfg := DefaultConfig("classify")
+	cfg.InitFrom = fwd + "," + docsLM(t, "word")
+	m, err := lstm.NewClassifier(lstm.Config{Cell: lstm.LSTM, Embed: 8, Hidden: 8, Layers: 1, Bidirectional: true,
+		Vocab: v.Len(), Classes: 2, Head: 4, Pooling: lstm.Max}, gotch.CPU)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := initFrom(cfg, m, v, gotch.CPU, false, io.Discard); err == nil || !strings.Contains(err.Error(), "forward language model too") {
+		t.Errorf("two forward models: %v", err)
+	}
+	if _, err := infer.LoadGenerator(bwd, gotch.CPU); err == nil || !strings.Contains(err.Error(), "backward language model") {
+		t.Errorf("generating from a backward model: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"time"
@@ -32,7 +33,8 @@ type languageModel struct {
 	train, valid []int64 // token streams
 	out          io.Writer
 	guard        guard
-	cluster      *cluster // data-parallel ranks; nil alone
+	cluster      *cluster             // data-parallel ranks; nil alone
+	sampled      *lstm.SampledSoftmax // training's decoder scores sampled negatives; nil: the whole vocabulary
 }
 
 func (m *languageModel) params() *lstm.Params { return m.model.Params }
@@ -75,14 +77,22 @@ func (m *languageModel) pass(ctx context.Context, name string, epoch int, stream
 	var state lstm.State
 	defer func() { state.Drop() }()
 	start := time.Now()
-	lo, hi := 0, B // the rows of this rank (data-parallel: its share of the streams)
+	lo, hi := 0, B      // the rows of this rank (data-parallel: its share of the streams)
+	var draw *rand.Rand // the negatives of a sampled softmax, replayed on resume
 	if train {
 		lo, hi = m.cluster.shard(B)
 		m.cluster.setShare(hi-lo, B)
+		if m.sampled != nil {
+			draw = rand.New(rand.NewPCG(uint64(m.cfg.Seed), uint64(epoch)<<16|0x5a))
+		}
 	}
 	for n := 1; n <= total && w.Next(); n++ {
 		x, y, L := w.Window()
-		loss, next, err := m.window(x[lo*L:hi*L], y[lo*L:hi*L], hi-lo, L, state, train)
+		var sample *Sample
+		if draw != nil {
+			sample = &Sample{Softmax: m.sampled, Negatives: m.sampled.Draw(draw)}
+		}
+		loss, next, err := m.window(x[lo*L:hi*L], y[lo*L:hi*L], hi-lo, L, state, train, sample)
 		if err != nil {
 			return sum, err
 		}
@@ -114,32 +124,45 @@ func (m *languageModel) pass(ctx context.Context, name string, epoch int, stream
 }
 
 // window runs one window x, y [B, L] from state and returns the mean loss
-// and the state after the window, detached.
-func (m *languageModel) window(x, y []int64, B, L int, state lstm.State, train bool) (loss float64, next lstm.State, err error) {
+// and the state after the window, detached; sample is nil but for a
+// sampled softmax's training.
+func (m *languageModel) window(x, y []int64, B, L int, state lstm.State, train bool, sample *Sample) (loss float64, next lstm.State, err error) {
 	var step *Stepper
 	if train {
 		step = m.step
 	}
-	return WindowStep(m.model, step, m.device, x, y, B, L, state)
+	return WindowStep(m.model, step, m.device, x, y, B, L, state, sample)
+}
+
+// Sample is one window's draw of a sampled softmax: training scores each
+// target against Negatives only (lstm.SampledSoftmax).
+type Sample struct {
+	Softmax   *lstm.SampledSoftmax
+	Negatives []int64
 }
 
 // WindowStep runs the language model over one window of truncated
 // backpropagation: x, y [B, L] (targets shifted by one) from state,
 // forward and loss, and with a Stepper its step; without one, no gradients
-// at all. It returns the window's mean loss and the state after it, cut
-// from the graph for the next window: the caller owns it (and still owns
-// state).
-func WindowStep(model *lstm.LM, step *Stepper, device gotch.Device, x, y []int64, B, L int, state lstm.State) (loss float64, next lstm.State, err error) {
+// at all. The loss is the cross-entropy over the whole vocabulary, or with
+// a sample (when training) the sampled softmax's. It returns the window's
+// mean loss and the state after it, cut from the graph for the next
+// window: the caller owns it (and still owns state).
+func WindowStep(model *lstm.LM, step *Stepper, device gotch.Device, x, y []int64, B, L int, state lstm.State, sample *Sample) (loss float64, next lstm.State, err error) {
 	var s tensor.Scope
 	defer s.Free()
 	loss, err = step.Batch(func() (*torch.Tensor, error) {
 		xt := s.M(tensor.Int64(x, []int64{int64(B), int64(L)}, device))
-		yt := s.M(tensor.Int64(y, []int64{int64(B), int64(L)}, device))
-		logits, after, err := model.Forward(xt, state, step != nil) // [B, L] -> [B, L, V]
+		out, after, err := model.Features(xt, state, step != nil) // [B, L] -> [B, L, H]
 		tensor.Check(err)
-		s.T(logits)
+		s.T(out)
 		defer after.Drop()
 		next = tensor.Val(after.Detach())
+		if sample != nil {
+			return s.M(sample.Softmax.Loss(model.Decoder, out, y, sample.Negatives)), nil
+		}
+		yt := s.M(tensor.Int64(y, []int64{int64(B), int64(L)}, device))
+		logits := s.M(model.Decoder.Forward(out)) // [B, L, H] -> [B, L, V]
 		return s.M(model.Loss(logits, yt)), nil
 	})
 	if err != nil {

@@ -24,15 +24,20 @@ import (
 type docSettings struct {
 	TextFiles string `json:"text_files,omitempty"` // lm: which files of -text's folders and archives are documents (a path pattern)
 	Documents bool   `json:"documents,omitempty"`  // lm: -text held documents (recorded: prompts are tokenized alike)
+	Reverse   bool   `json:"reverse,omitempty"`    // lm: read the text right to left (a backward model)
 }
 
 func (c *docSettings) registerDocFlags(fs *flag.FlagSet) {
+	fs.BoolVar(&c.Reverse, "reverse", c.Reverse, "lm: learn the text right to left, each token from those after it (a backward language model, to start a bidirectional classifier's reverse direction with -init-from)")
 	fs.StringVar(&c.TextFiles, "text-files", c.TextFiles, "lm: when -text names folders or tar archives (comma-separated), the files read as documents: a pattern matched against each file's path inside (path.Match: * stops at /), e.g. 'aclImdb/train/*/*.txt'; empty: every .txt file")
 }
 
-func (c docSettings) validateDocs() error {
+func (c docSettings) validateDocs(task string) error {
 	if _, err := path.Match(c.TextFiles, ""); err != nil {
 		return fmt.Errorf("-text-files %q: %w", c.TextFiles, err)
+	}
+	if c.Reverse && task != "lm" {
+		return fmt.Errorf("-reverse is for -task lm (a backward language model), not %s", task)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/torchrnn/torchrnn/lstm"
@@ -20,6 +21,9 @@ func runLM(ctx context.Context, cfg Config, model lstm.Config, hw hardware, prev
 	tokens, err := lmTokens(&cfg)
 	if err != nil {
 		return UsageError{err}
+	}
+	if cfg.Reverse { // a backward model: the stream right to left, <eos> now before each document
+		slices.Reverse(tokens)
 	}
 	nValid := int(cfg.Valid * float64(len(tokens)))
 	nTrain := len(tokens) - nValid
@@ -47,6 +51,9 @@ func runLM(ctx context.Context, cfg Config, model lstm.Config, hw hardware, prev
 		return UsageError{modelErr(err)}
 	}
 	m.model.RNN.Strategy = hw.strategy
+	if m.sampled, err = newSampled(cfg, v.Len(), out); err != nil {
+		return err
+	}
 	if cfg, err = pretrained(cfg, m.model.Encoder, v, prev != nil, out); err != nil {
 		return err
 	}

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/sugarme/gotch"
+	"github.com/torchrnn/torchrnn/internal/tensor"
+	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/infer"
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/sample"
@@ -106,5 +108,51 @@ func TestLMBadInput(t *testing.T) {
 	}
 	if _, err := infer.LoadGenerator(cfg.Out, gotch.CPU); err == nil || !strings.Contains(err.Error(), "not a language model") {
 		t.Errorf("generate from a classifier run: %v", err)
+	}
+}
+
+// TestBackwardLM trains a word model right to left (-reverse) on a cycle
+// of words: it learns to predict the word before, which a forward model
+// would not.
+func TestBackwardLM(t *testing.T) {
+	runtime.LockOSThread()
+	cfg := DefaultConfig("lm")
+	cfg.Text, cfg.Level, cfg.Tokenizer, cfg.Reverse = wordCycle(t, 3000), "word", "whitespace", true
+	cfg.Out, cfg.Batch, cfg.BPTT, cfg.Epochs, cfg.LR, cfg.Patience, cfg.Threads = filepath.Join(t.TempDir(), "bwd"), 8, 20, 4, 0.01, 0, 1
+	if err := Run(context.Background(), cfg, lstm.Config{Embed: 16, Hidden: 32, Dropout: 0}, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	run, info, err := rundir.OpenFolder(cfg.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, m, err := rundir.LoadModel(run, info, gotch.CPU, lstm.NewLM, func(m *lstm.LM) *lstm.Params { return m.Params })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Params.Drop()
+	// In the text w0 is followed by w17, w17 by w34: read right to left,
+	// w34 then w17 come before w0.
+	var ids []int64
+	for _, w := range []string{"w34", "w17"} {
+		id, ok := v.Lookup(w)
+		if !ok {
+			t.Fatalf("%s is not in the vocabulary", w)
+		}
+		ids = append(ids, id)
+	}
+	x := tensor.Must(tensor.Int64(ids, []int64{1, 2}, gotch.CPU))
+	defer x.MustDrop()
+	logits, state, err := m.Forward(x, lstm.State{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer state.Drop()
+	defer logits.MustDrop()
+	last := tensor.Must(logits.Select(1, 1, false))
+	defer last.MustDrop()
+	best := tensor.Must(last.Argmax([]int64{-1}, false, false)).Int64Values()[0]
+	if got := v.Token(best); got != "w0" {
+		t.Errorf("after w34 w17 read right to left the model predicts %q, want w0", got)
 	}
 }

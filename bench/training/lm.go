@@ -205,5 +205,5 @@ func (m *lmRun) window(x, y []int64, B, L int, state lstm.State, train bool) (fl
 	if train {
 		step = m.step
 	}
-	return trainer.WindowStep(m.model, step, gotch.CPU, x, y, B, L, state)
+	return trainer.WindowStep(m.model, step, gotch.CPU, x, y, B, L, state, nil)
 }

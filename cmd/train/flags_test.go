@@ -193,6 +193,7 @@ var trainFlags = []flagCase{
 	{flag: "max-len", task: "classify", valid: ok("-1", huge, maxInt)},
 	{flag: "min-freq", task: "lm", valid: ok(huge, maxInt)},
 	{flag: "max-vocab", task: "lm", valid: ok("0", huge, maxInt)},
+	{flag: "softmax-samples", task: "lm", valid: ok("0")}, // more samples than the tiny text's words is an error too
 	{flag: "valid", task: "lm"},
 	{flag: "seed", task: "classify", valid: ok("0", "-1", huge, maxInt)},
 	{flag: "threads", task: "classify", valid: ok("0", huge, maxInt), also: func(t *testing.T, r result, v string) {
