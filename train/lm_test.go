@@ -11,10 +11,10 @@ import (
 	"testing"
 
 	"github.com/sugarme/gotch"
-	"github.com/torchrnn/torchrnn/internal/tensor"
-	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/infer"
+	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
+	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/sample"
 )
 
