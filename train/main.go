@@ -149,16 +149,27 @@ func Resume(ctx context.Context, dir string, epochs int, out io.Writer) error {
 			st.Epoch, run.Path(rundir.BestFile))
 		return runTask(ctx, cfg, info.Model, &resumed{run: run, info: info, state: st}, out)
 	}
-	if st.Epoch >= cfg.Epochs {
+	if st.Epoch >= cfg.Epochs || (st.Done && !more) {
 		// A kill after the last commit (drawing curves.png, say) may have
 		// left a temporary file: the folder is made what st committed.
 		if err := run.Restore(&st); err != nil {
 			return err
 		}
-		return UsageError{fmt.Errorf("-resume %s: all %d epochs are done (raise -epochs to train more)", dir, cfg.Epochs)}
+		return UsageError{fmt.Errorf("-resume %s: %s", dir, finished(cfg, st))}
 	}
 	st.Done = false
 	return runTask(ctx, cfg, info.Model, &resumed{run: run, info: info, state: st}, out)
+}
+
+// finished says why the run st committed has nothing left to train.
+func finished(cfg Config, st rundir.State) string {
+	switch {
+	case st.Epoch >= cfg.Epochs:
+		return fmt.Sprintf("all %d epochs are done (raise -epochs to train more)", cfg.Epochs)
+	case cfg.DryRun:
+		return "a dry run (-dry-run) has nothing to resume"
+	}
+	return fmt.Sprintf("training stopped early after epoch %d of %d: no better validation score for %d epochs (best: epoch %d); -epochs N trains on", st.Epoch, cfg.Epochs, st.Stale, st.BestEpoch)
 }
 
 // testPending reports whether a finished run of task has a model.pt whose

@@ -158,6 +158,51 @@ func TestResumeMatchesStraightRun(t *testing.T) {
 	}
 }
 
+// TestResumeStoppedEarly: a plain -resume of a run that stopped early
+// says so and trains nothing; -epochs trains on.
+func TestResumeStoppedEarly(t *testing.T) {
+	runtime.LockOSThread()
+	cfg := DefaultConfig("lm")
+	cfg.Text, cfg.Level, cfg.Tokenizer = wordCycle(t, 2000), "word", "whitespace"
+	cfg.Out, cfg.Batch, cfg.BPTT, cfg.Epochs, cfg.Patience, cfg.Threads = filepath.Join(t.TempDir(), "run"), 8, 20, 2, 0, 1
+	model := lstm.Config{Embed: 8, Hidden: 8, Dropout: 0}
+	if err := Run(context.Background(), cfg, model, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	// As if -epochs 4 -patience 1 had stopped it after epoch 2.
+	run := rundir.Folder{Dir: cfg.Out}
+	var info rundir.RunInfo
+	if err := run.ReadJSON(rundir.ConfigFile, &info); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Epochs, cfg.Patience = 4, 1
+	if err := info.SetTrain(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := run.WriteJSON(rundir.ConfigFile, &info); err != nil {
+		t.Fatal(err)
+	}
+	var st rundir.State
+	if err := run.ReadJSON(rundir.StateFile, &st); err != nil {
+		t.Fatal(err)
+	}
+	st.Stale = 1
+	if err := run.WriteJSON(rundir.StateFile, &st); err != nil {
+		t.Fatal(err)
+	}
+	err := Resume(context.Background(), cfg.Out, 0, io.Discard)
+	var usage UsageError
+	if !errors.As(err, &usage) || !strings.Contains(err.Error(), "stopped early after epoch 2 of 4") {
+		t.Errorf("-resume of a run stopped early: %v, want a usage error saying so", err)
+	}
+	if err := Resume(context.Background(), cfg.Out, 3, io.Discard); err != nil {
+		t.Fatalf("-resume -epochs 3: %v", err)
+	}
+	if err := run.ReadJSON(rundir.StateFile, &st); err != nil || st.Epoch != 3 {
+		t.Errorf("after -resume -epochs 3: epoch %d (%v), want 3", st.Epoch, err)
+	}
+}
+
 func weights(t *testing.T, dir string) map[string][]float32 {
 	t.Helper()
 	_, info, err := rundir.OpenFolder(dir)
