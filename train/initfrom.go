@@ -33,14 +33,18 @@ type initSettings struct {
 }
 
 func (c *initSettings) registerInitFlags(fs *flag.FlagSet) {
-	fs.StringVar(&c.InitFrom, "init-from", c.InitFrom, "classify: start the embedding and recurrent layers from this word-level language model's run folder (cmd/train -task lm -level word): rows matched by token, layers by name, shapes checked; two folders, comma-separated: a forward model and a backward one (-reverse) for the reverse direction of a bidirectional classifier, the embedding from the first")
+	fs.StringVar(&c.InitFrom, "init-from", c.InitFrom, "classify: start the embedding and recurrent layers from this word-level language model's run folder (lm: the embedding alone, e.g. a backward model on a forward one's with -freeze-embed) (cmd/train -task lm -level word): rows matched by token, layers by name, shapes checked; two folders, comma-separated: a forward model and a backward one (-reverse) for the reverse direction of a bidirectional classifier, the embedding from the first")
 	fs.IntVar(&c.Unfreeze, "unfreeze", c.Unfreeze, "classify with -init-from: keep the weights taken from -init-from fixed for this many epochs, then train them too (gradual unfreezing); 0: train them from the start")
 }
 
 func (c initSettings) validateInit(task string) error {
 	switch {
-	case c.InitFrom != "" && task != "classify":
-		return fmt.Errorf("-init-from is for -task classify (a classifier started from a language model), not %s", task)
+	case c.InitFrom != "" && task != "classify" && task != "lm":
+		return fmt.Errorf("-init-from is for -task classify (a classifier started from language models) or lm (an embedding taken from another), not %s", task)
+	case task == "lm" && strings.Contains(c.InitFrom, ","):
+		return fmt.Errorf("-init-from %s: a language model takes the embedding of one language model", c.InitFrom)
+	case task == "lm" && c.Unfreeze > 0:
+		return fmt.Errorf("-unfreeze %d is for -task classify", c.Unfreeze)
 	case c.Unfreeze < 0:
 		return fmt.Errorf("-unfreeze %d: must not be negative", c.Unfreeze)
 	case c.Unfreeze > 0 && c.InitFrom == "":

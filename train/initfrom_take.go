@@ -167,6 +167,33 @@ func takeOne(lm *pretrainedLM, embedding bool, m *lstm.Classifier, v *vocab.Voca
 	return copied, nil
 }
 
+// embeddingFromLM starts a language model's embedding from the word-level
+// language model cfg.InitFrom names, row by row through the tokens both
+// vocabularies hold: a backward model trained on a forward model's
+// embedding (-reverse -init-from FWD -freeze-embed) reads the same input
+// features as the forward one, so that both can start one bidirectional
+// classifier. A resumed run has the rows in its checkpoint.
+func embeddingFromLM(cfg Config, m *lstm.LM, v *vocab.Vocab, device gotch.Device, resumed bool, out io.Writer) (Config, error) {
+	if cfg.InitFrom == "" || resumed {
+		return cfg, nil
+	}
+	lm, err := openLM(cfg.InitFrom, device)
+	if err != nil {
+		return cfg, err
+	}
+	defer lm.model.Params.Drop()
+	if got, want := lm.model.Config.Embed, m.Config.Embed; got != want {
+		return cfg, initFromErr(cfg.InitFrom, "encoder.weight: %d dimensions, -embed %d", got, want)
+	}
+	rows, known, err := copyRows(m.Params, "encoder.weight", v, lm.model.Encoder.Weight, lm.vocab, -1)
+	if err != nil {
+		return cfg, err
+	}
+	fmt.Fprintf(out, "init-from %s: embedding rows of %d of %d tokens found in its vocabulary of %d\n", cfg.InitFrom, known, rows, lm.vocab.Len())
+	cfg.InitFromSHA256, cfg.InitFromTaken = lm.sha256, "encoder.weight"
+	return cfg, nil
+}
+
 // copyRows sets the rows of the embedding name of p, for every token of v
 // that srcV holds, to that token's row of src [len(srcV), E]; other rows
 // and the padding row keep their values. It returns how many tokens v has

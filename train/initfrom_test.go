@@ -214,9 +214,64 @@ func TestInitFromRun(t *testing.T) {
 	if !strings.Contains(out.String(), "init-from "+lmDir) {
 		t.Errorf("no init-from line in\n%s", out.String())
 	}
-	cfg.Task, cfg.Out = "lm", ""
+	cfg.Task, cfg.Out = "tag", ""
 	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "-init-from is for -task classify") {
-		t.Errorf("-init-from on a language model: %v", err)
+		t.Errorf("-init-from on a tagger: %v", err)
+	}
+	cfg.Task = "lm"
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "-unfreeze 1 is for -task classify") {
+		t.Errorf("-unfreeze on a language model: %v", err)
+	}
+}
+
+// A backward language model started from a forward one's embedding and
+// kept on it (-reverse -init-from FWD -freeze-embed) ends with the same
+// rows for the tokens both hold: the two directions read one embedding.
+func TestLMEmbeddingFromLM(t *testing.T) {
+	runtime.LockOSThread()
+	fwd := docsLM(t, "word")
+	cfg := DefaultConfig("lm")
+	text := filepath.Join(t.TempDir(), "text.txt")
+	if err := os.WriteFile(text, []byte(strings.Repeat("the good film a dull plot a great film the bad plot\n", 40)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Text, cfg.Level, cfg.Tokenizer, cfg.Out = text, "word", "whitespace", filepath.Join(t.TempDir(), "bwd")
+	cfg.Batch, cfg.BPTT, cfg.Epochs, cfg.Patience, cfg.Reverse = 4, 10, 1, 0, true
+	cfg.InitFrom, cfg.FreezeEmbed = fwd, true
+	var out bytes.Buffer
+	if err := Run(context.Background(), cfg, lstm.Config{Cell: lstm.LSTM, Embed: 8, Hidden: 8, Layers: 1}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "init-from "+fwd+": embedding rows of") {
+		t.Errorf("no init-from line in\n%s", out.String())
+	}
+	load := func(dir string) (*vocab.Vocab, *lstm.LM) {
+		run, info, err := rundir.OpenFolder(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, lm, err := rundir.LoadModel(run, info, gotch.CPU, lstm.NewLM, func(m *lstm.LM) *lstm.Params { return m.Params })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v, lm
+	}
+	fv, f := load(fwd)
+	bv, b := load(cfg.Out)
+	from, to := values(t, f.Params, "encoder.weight"), values(t, b.Params, "encoder.weight")
+	shared := 0
+	for id := range int64(bv.Len()) {
+		j, ok := fv.Lookup(bv.Token(id))
+		if !ok {
+			continue
+		}
+		shared++
+		if !slices.Equal(to[id*8:(id+1)*8], from[j*8:(j+1)*8]) {
+			t.Errorf("%q: the backward model's row differs from the forward model's", bv.Token(id))
+		}
+	}
+	if shared < 10 { // the 8 words, <unk> and <eos>
+		t.Fatalf("%d tokens shared, want 10", shared)
 	}
 }
 

@@ -54,6 +54,9 @@ func runLM(ctx context.Context, cfg Config, model lstm.Config, hw hardware, prev
 	if m.sampled, err = newSampled(cfg, v.Len(), out); err != nil {
 		return err
 	}
+	if cfg, err = embeddingFromLM(cfg, m.model, v, hw.device, prev != nil, out); err != nil {
+		return err
+	}
 	if cfg, err = pretrained(cfg, m.model.Encoder, v, prev != nil, out); err != nil {
 		return err
 	}
