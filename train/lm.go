@@ -77,22 +77,15 @@ func (m *languageModel) pass(ctx context.Context, name string, epoch int, stream
 	var state lstm.State
 	defer func() { state.Drop() }()
 	start := time.Now()
-	lo, hi := 0, B      // the rows of this rank (data-parallel: its share of the streams)
-	var draw *rand.Rand // the negatives of a sampled softmax, replayed on resume
+	lo, hi := 0, B // the rows of this rank (data-parallel: its share of the streams)
 	if train {
 		lo, hi = m.cluster.shard(B)
 		m.cluster.setShare(hi-lo, B)
-		if m.sampled != nil {
-			draw = rand.New(rand.NewPCG(uint64(m.cfg.Seed), uint64(epoch)<<16|0x5a))
-		}
 	}
+	draw := m.samples(epoch, train)
 	for n := 1; n <= total && w.Next(); n++ {
 		x, y, L := w.Window()
-		var sample *Sample
-		if draw != nil {
-			sample = &Sample{Softmax: m.sampled, Negatives: m.sampled.Draw(draw)}
-		}
-		loss, next, err := m.window(x[lo*L:hi*L], y[lo*L:hi*L], hi-lo, L, state, train, sample)
+		loss, next, err := m.window(x[lo*L:hi*L], y[lo*L:hi*L], hi-lo, L, state, train, draw())
 		if err != nil {
 			return sum, err
 		}
@@ -121,6 +114,18 @@ func (m *languageModel) pass(ctx context.Context, name string, epoch int, stream
 	sum.loss /= float64(max(sum.tokens, 1))
 	sum.acc, sum.seconds = -1, time.Since(start).Seconds()
 	return sum, nil
+}
+
+// samples returns the draws of a sampled softmax for epoch's training
+// windows, one per call, seeded by -seed and the epoch so that a resumed
+// epoch draws them again; without a sampled softmax, or outside training,
+// nil ones.
+func (m *languageModel) samples(epoch int, train bool) func() *Sample {
+	if !train || m.sampled == nil {
+		return func() *Sample { return nil }
+	}
+	rng := rand.New(rand.NewPCG(uint64(m.cfg.Seed), uint64(epoch)<<16|0x5a))
+	return func() *Sample { return &Sample{Softmax: m.sampled, Negatives: m.sampled.Draw(rng)} }
 }
 
 // window runs one window x, y [B, L] from state and returns the mean loss
