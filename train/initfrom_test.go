@@ -245,19 +245,10 @@ func TestLMEmbeddingFromLM(t *testing.T) {
 	if !strings.Contains(out.String(), "init-from "+fwd+": embedding rows of") {
 		t.Errorf("no init-from line in\n%s", out.String())
 	}
-	load := func(dir string) (*vocab.Vocab, *lstm.LM) {
-		run, info, err := rundir.OpenFolder(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, lm, err := rundir.LoadModel(run, info, gotch.CPU, lstm.NewLM, func(m *lstm.LM) *lstm.Params { return m.Params })
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v, lm
-	}
-	fv, f := load(fwd)
-	bv, b := load(cfg.Out)
+	fv, f := loadLM(t, fwd)
+	defer f.Params.Drop()
+	bv, b := loadLM(t, cfg.Out)
+	defer b.Params.Drop()
 	from, to := values(t, f.Params, "encoder.weight"), values(t, b.Params, "encoder.weight")
 	shared := 0
 	for id := range int64(bv.Len()) {
@@ -283,19 +274,10 @@ func TestLMEmbeddingFromLM(t *testing.T) {
 func TestInitFromBothDirections(t *testing.T) {
 	runtime.LockOSThread()
 	fwd, bwd := docsLMDirection(t, "word", false), docsLMDirection(t, "word", true)
-	load := func(dir string) (*vocab.Vocab, *lstm.LM) {
-		run, info, err := rundir.OpenFolder(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, lm, err := rundir.LoadModel(run, info, gotch.CPU, lstm.NewLM, func(m *lstm.LM) *lstm.Params { return m.Params })
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v, lm
-	}
-	fv, f := load(fwd)
-	bv, b := load(bwd)
+	fv, f := loadLM(t, fwd)
+	defer f.Params.Drop()
+	bv, b := loadLM(t, bwd)
+	defer b.Params.Drop()
 	v := vocab.New(vocab.CountTokens([][]string{{"good", "film", "boring", "good"}}), vocab.Options{})
 	for _, order := range [][]string{{fwd, bwd}, {bwd, fwd}} {
 		m, err := lstm.NewClassifier(lstm.Config{Cell: lstm.LSTM, Embed: 8, Hidden: 8, Layers: 1, Bidirectional: true,
@@ -343,4 +325,19 @@ func TestInitFromBothDirections(t *testing.T) {
 	if _, err := infer.LoadGenerator(bwd, gotch.CPU); err == nil || !strings.Contains(err.Error(), "backward language model") {
 		t.Errorf("generating from a backward model: %v", err)
 	}
+}
+
+// loadLM loads the language model of the run folder dir; the caller drops
+// its Params.
+func loadLM(t *testing.T, dir string) (*vocab.Vocab, *lstm.LM) {
+	t.Helper()
+	run, info, err := rundir.OpenFolder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, lm, err := rundir.LoadModel(run, info, gotch.CPU, lstm.NewLM, func(m *lstm.LM) *lstm.Params { return m.Params })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, lm
 }

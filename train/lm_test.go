@@ -14,7 +14,6 @@ import (
 	"github.com/torchrnn/torchrnn/infer"
 	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
-	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/sample"
 )
 
@@ -122,14 +121,7 @@ func TestBackwardLM(t *testing.T) {
 	if err := Run(context.Background(), cfg, lstm.Config{Embed: 16, Hidden: 32, Dropout: 0}, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	run, info, err := rundir.OpenFolder(cfg.Out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, m, err := rundir.LoadModel(run, info, gotch.CPU, lstm.NewLM, func(m *lstm.LM) *lstm.Params { return m.Params })
-	if err != nil {
-		t.Fatal(err)
-	}
+	v, m := loadLM(t, cfg.Out)
 	defer m.Params.Drop()
 	// In the text w0 is followed by w17, w17 by w34: read right to left,
 	// w34 then w17 come before w0.
