@@ -47,21 +47,8 @@ func runLM(ctx context.Context, cfg Config, model lstm.Config, hw hardware, prev
 	if err := checkMemory(cfg, model, lstm.LMHead, cfg.Batch, min(cfg.BPTT, nTrain/cfg.Batch)); err != nil {
 		return err
 	}
-	if m.model, err = lstm.NewLM(model, hw.device); err != nil {
-		return UsageError{modelErr(err)}
-	}
-	m.model.RNN.Strategy = hw.strategy
-	if m.sampled, err = newSampled(cfg, v.Len(), out); err != nil {
+	if cfg, err = m.build(cfg, model, v, hw, prev != nil, out); err != nil {
 		return err
-	}
-	if cfg, err = embeddingFromLM(cfg, m.model, v, hw.device, prev != nil, out); err != nil {
-		return err
-	}
-	if cfg, err = pretrained(cfg, m.model.Encoder, v, prev != nil, out); err != nil {
-		return err
-	}
-	if m.step, err = newStepper(m.model.Params, cfg); err != nil {
-		return UsageError{err}
 	}
 	run, st, err := openRun(cfg, m, m.step.Opt, m.model.Config, v, nil, prev)
 	if err != nil {
@@ -82,4 +69,29 @@ func runLM(ctx context.Context, cfg Config, model lstm.Config, hw hardware, prev
 	}
 	fmt.Fprintf(out, "best: epoch %d, validation loss %.4f (%s)\n", st.BestEpoch, -st.Best, run.Path(rundir.BestFile))
 	return err
+}
+
+// build makes m's model, its sampled softmax (-softmax-samples), its
+// embedding (-init-from, -embeddings, -freeze-embed; a resumed run's is in
+// its checkpoint) and its training step, and returns cfg with what the
+// embedding's sources recorded.
+func (m *languageModel) build(cfg Config, model lstm.Config, v *vocab.Vocab, hw hardware, resumed bool, out io.Writer) (Config, error) {
+	var err error
+	if m.model, err = lstm.NewLM(model, hw.device); err != nil {
+		return cfg, UsageError{modelErr(err)}
+	}
+	m.model.RNN.Strategy = hw.strategy
+	if m.sampled, err = newSampled(cfg, v.Len(), out); err != nil {
+		return cfg, err
+	}
+	if cfg, err = embeddingFromLM(cfg, m.model, v, hw.device, resumed, out); err != nil {
+		return cfg, err
+	}
+	if cfg, err = pretrained(cfg, m.model.Encoder, v, resumed, out); err != nil {
+		return cfg, err
+	}
+	if m.step, err = newStepper(m.model.Params, cfg); err != nil {
+		return cfg, UsageError{err}
+	}
+	return cfg, nil
 }
