@@ -186,6 +186,10 @@ else
   fi
 fi
 FITTED=$(sed -n 2p "$STAMP")
+# gotch's ops keep their tensor arguments alive (a no-op once done; vendor/
+# may be new while the fitted libtch came from the cache).
+go run ./internal/tools/fitgotch -keepalive vendor/github.com/sugarme/gotch/ts >/dev/null ||
+  die "making gotch keep its ops' arguments alive failed"
 
 log "go build ./... && go vet ./... (first time: about 3 minutes for libtch's C++)"
 go build ./...

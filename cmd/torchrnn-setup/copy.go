@@ -44,6 +44,9 @@ func fitCopy(src, dst string, lt fitgotch.Libtorch, key string, log io.Writer) (
 	if err != nil {
 		return 0, err
 	}
+	if _, err := fitgotch.KeepAlive(filepath.Join(tmp, "ts")); err != nil {
+		return 0, err
+	}
 	sum, err := filesSum(libtch)
 	if err != nil {
 		return 0, err

@@ -115,6 +115,7 @@ func SaveMulti(named []ts.NamedTensor) ([]byte, error) {
 		tensors[i], names[i] = lib.Ctensor(n.Tensor.Ctensor()), n.Name
 	}
 	b, msg := lib.TorchrnnSaveMulti(tensors, names)
+	runtime.KeepAlive(named) // gotch's finalizers must not free them during the call
 	if msg != "" {
 		return nil, Err(errors.New(msg))
 	}

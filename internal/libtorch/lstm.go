@@ -58,6 +58,10 @@ func LSTM(x, hx, cx *ts.Tensor, w []*ts.Tensor, layers int64, dropout float64, t
 	defer runtime.UnlockOSThread()
 	ok := C.torchrnn_call_lstm(x.Ctensor(), hx.Ctensor(), cx.Ctensor(), handles, C.int(layers),
 		C.double(dropout), cbool(train), cbool(batchFirst), &res[0])
+	runtime.KeepAlive(w) // gotch's finalizers must not free them during the op
+	runtime.KeepAlive(x)
+	runtime.KeepAlive(hx)
+	runtime.KeepAlive(cx)
 	if ok != 1 {
 		return nil, nil, nil, lastErr("libtorch: lstm")
 	}

@@ -2,6 +2,7 @@ package libtorch
 
 import (
 	"fmt"
+	"runtime"
 
 	lib "github.com/sugarme/gotch/libtch"
 	"github.com/sugarme/gotch/ts"
@@ -17,6 +18,8 @@ import (
 func PackPadded(input, lengths *ts.Tensor) (data, batchSizes *ts.Tensor, err error) {
 	out := make([]lib.Ctensor, 2)
 	lib.Atg_PackPaddedSequence(&out[0], ctensor(input), ctensor(lengths), 1)
+	runtime.KeepAlive(input) // gotch's finalizers must not free them during the op
+	runtime.KeepAlive(lengths)
 	if err := LastErr(); err != nil {
 		return nil, nil, fmt.Errorf("pack padded sequence: %w", err)
 	}
@@ -32,6 +35,8 @@ func PadPacked(data, batchSizes *ts.Tensor, total int64) (padded, lengths *ts.Te
 	defer lib.AtsFree(zero)
 	out := make([]lib.Ctensor, 2)
 	lib.Atg_PadPackedSequence(&out[0], ctensor(data), ctensor(batchSizes), 1, zero, total)
+	runtime.KeepAlive(data)
+	runtime.KeepAlive(batchSizes)
 	if err := LastErr(); err != nil {
 		return nil, nil, fmt.Errorf("pad packed sequence: %w", err)
 	}

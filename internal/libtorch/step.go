@@ -76,6 +76,10 @@ func NewLMStep(cell int, emb *ts.Tensor, w []*ts.Tensor, decW, decB *ts.Tensor) 
 	runtime.LockOSThread() // the error is the thread's
 	defer runtime.UnlockOSThread()
 	lm := C.torchrnn_call_lm_new(emb.Ctensor(), handles, C.int(len(w)/4), decW.Ctensor(), decB.Ctensor())
+	runtime.KeepAlive(w) // gotch's finalizers must not free them during the call
+	runtime.KeepAlive(emb)
+	runtime.KeepAlive(decW)
+	runtime.KeepAlive(decB)
 	if lm == nil {
 		return nil, lastErr("libtorch: language-model step")
 	}
@@ -97,6 +101,8 @@ func (s *LMStep) Run(ids []int64, h, c *ts.Tensor, out []float32) error {
 	}
 	ok := C.torchrnn_call_lm_step(s.cell, s.lm, h.Ctensor(), cp,
 		(*C.int64_t)(unsafe.Pointer(&ids[0])), C.int64_t(len(ids)), (*C.float)(unsafe.Pointer(&out[0])))
+	runtime.KeepAlive(h) // gotch's finalizers must not free them during the step
+	runtime.KeepAlive(c)
 	if ok != 1 {
 		return lastErr("libtorch: language-model step")
 	}
