@@ -14,6 +14,11 @@
 //	torchrnn: <op> is not available in libtorch <version> (gotch v0.9.1 targets 2.1.0)
 //
 // It repeats until the file compiles. With libtorch 2.1.0 no op is stubbed.
+//
+// KeepAlive, run by both programs on gotch's ts package, makes every op keep
+// its tensor arguments alive until it returns: gotch frees tensors from
+// finalizers, and would otherwise free a tensor whose last use is an op's
+// argument under that op.
 package fitgotch
 
 import (
