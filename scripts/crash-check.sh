@@ -155,8 +155,12 @@ echo "kill -9: $kills kills ($insave during saves), resumed: equal to the straig
 
 echo "== Ctrl-C at 3 points and SIGTERM at one, resumed after each"
 start=$SECONDS
-dir=$WORK/sigint
-for sig in INT INT INT TERM; do
+# The sleeps come from the straight run's epoch time: when the machine has
+# sped up since, a run may finish before its signal. It must then equal the
+# straight run too, and the signals go on in a new run (3 runs at most).
+round=1 dir=$WORK/sigint-1 sigs=(INT INT INT TERM) sent=0
+while ((sent < ${#sigs[@]})); do
+  sig=${sigs[$sent]}
   launch "$dir"
   in_epoch "$dir"
   kill -s "$sig" "$pid" 2>/dev/null || true
@@ -165,11 +169,16 @@ for sig in INT INT INT TERM; do
   want=130
   [[ $sig == TERM ]] && want=143
   if ((rc == 0)); then
-    fail "SIG$sig: the run finished before the signal; see $(tail -2 "$dir.log")"
+    same "Ctrl-C (run $round, finished before SIG$sig)" "$dir"
+    ((round < 3)) || fail "SIG$sig: 3 runs finished before their signals; see $(tail -2 "$dir.log")"
+    echo "run $round finished before SIG$sig (equal to the straight run): the signals go on in a new run"
+    round=$((round + 1)) dir=$WORK/sigint-$round
+    continue
   fi
   ((rc == want)) || fail "SIG$sig: exit $rc, want $want: $(tail -3 "$dir.log")"
   grep -q "interrupted during epoch" "$dir.log" || fail "SIG$sig: no 'interrupted during epoch' line"
   echo "SIG$sig: exit $rc, $(grep -o 'interrupted during epoch [0-9]*' "$dir.log" | tail -1)"
+  sent=$((sent + 1))
 done
 launch "$dir"
 rc=0
