@@ -186,10 +186,11 @@ else
   fi
 fi
 FITTED=$(sed -n 2p "$STAMP")
-# gotch's ops keep their tensor arguments alive (a no-op once done; vendor/
-# may be new while the fitted libtch came from the cache).
-go run ./internal/tools/fitgotch -keepalive vendor/github.com/sugarme/gotch/ts >/dev/null ||
-  die "making gotch keep its ops' arguments alive failed"
+# gotch's ts package: its ops keep their tensor arguments alive, its tensors
+# lose their 100 KB Go allocation (fitgotch.FitTS; a no-op once done, but
+# vendor/ may be new while the fitted libtch came from the cache).
+go run ./internal/tools/fitgotch -ts vendor/github.com/sugarme/gotch/ts >/dev/null ||
+  die "fitting gotch's ts package failed"
 
 log "go build ./... && go vet ./... (first time: about 3 minutes for libtch's C++)"
 go build ./...

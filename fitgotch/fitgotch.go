@@ -15,10 +15,12 @@
 //
 // It repeats until the file compiles. With libtorch 2.1.0 no op is stubbed.
 //
-// KeepAlive, run by both programs on gotch's ts package, makes every op keep
-// its tensor arguments alive until it returns: gotch frees tensors from
-// finalizers, and would otherwise free a tensor whose last use is an op's
-// argument under that op.
+// FitTS, run by both programs on gotch's ts package, makes every op keep its
+// tensor arguments alive until it returns (KeepAlive: gotch frees tensors
+// from finalizers, and would otherwise free a tensor whose last use is an
+// op's argument under that op), and takes the 100 KB Go allocation off
+// every tensor, pacing the garbage collector by the number of live tensors
+// instead (Pace: a small op took 20 µs, 18 of them for that allocation).
 package fitgotch
 
 import (
@@ -34,7 +36,7 @@ import (
 // Revision numbers what Fit writes. Raise it whenever a change to this
 // package changes the fitted files in a way Fingerprint does not see (the
 // stubbing rules, say), so that fitted copies are redone.
-const Revision = 2
+const Revision = 3
 
 // Config says what to fit to what.
 type Config struct {

@@ -44,7 +44,7 @@ func fitCopy(src, dst string, lt fitgotch.Libtorch, key string, log io.Writer) (
 	if err != nil {
 		return 0, err
 	}
-	if _, err := fitgotch.KeepAlive(filepath.Join(tmp, "ts")); err != nil {
+	if _, err := fitgotch.FitTS(filepath.Join(tmp, "ts")); err != nil {
 		return 0, err
 	}
 	sum, err := filesSum(libtch)

@@ -11,10 +11,13 @@ import (
 )
 
 // A fake gotch v0.9.1: libtch's C++ calls an op the fake libtorch lacks, so
-// fitting stubs it (and torchrnn's extension, which needs the real ATen).
+// fitting stubs it (and torchrnn's extension, which needs the real ATen);
+// ts's newTensor is gotch's in outline, which fitting paces.
 var fakeGotch = map[string]string{
-	"go.mod":             "module github.com/sugarme/gotch\n\ngo 1.20\n",
-	"ts/ts.go":           "package ts\n",
+	"go.mod": "module github.com/sugarme/gotch\n\ngo 1.20\n",
+	"ts/tensor.go": "package ts\n\ntype bigStruct struct{ lots [1e5]byte }\n\ntype Tensor struct{ d *bigStruct }\n\n" +
+		"var ExistingTensors = map[string]struct{}{}\n\nfunc newTensor(name string) *Tensor {\n\tx := new(Tensor)\n" +
+		"\tx.d = new(bigStruct)\n\tExistingTensors[name] = struct{}{}\n\treturn x\n}\n\nfunc (x *Tensor) Add(y *Tensor) *Tensor { return x }\n",
 	"libtch/lib.go":      "package libtch\n\n// #cgo LDFLAGS: -ltorch_cuda\nimport \"C\"\n",
 	"libtch/torch_api.h": "#pragma once\n",
 	"libtch/torch_api.cpp": "#include <cstring>\n#include <cstdint>\n#define PROTECT(x) x\nthread_local char *torch_last_err = nullptr;\n" +
@@ -121,6 +124,10 @@ func TestSetupFitsReplacesAndIsIdempotent(t *testing.T) {
 	gen := read(t, filepath.Join(dir, "torch_api_generated.cpp.h"))
 	if !strings.Contains(gen, "new_op is not available in libtorch 1.13.0") || !strings.Contains(gen, "out__[0] = self;") {
 		t.Errorf("atg_new_op is not stubbed, or atg_ok is:\n%s", gen)
+	}
+	tsGo := read(t, filepath.Join(client, copyDir, "ts", "tensor.go"))
+	if strings.Contains(tsGo, "new(bigStruct)") || !strings.Contains(tsGo, "torchrnnPace(") || !strings.Contains(tsGo, "KeepAlive(x)") {
+		t.Errorf("the copy's ts is not fitted (paced, arguments kept alive):\n%s", tsGo)
 	}
 	for _, skippedDir := range []string{"example", "gen"} {
 		if _, err := os.Stat(filepath.Join(client, copyDir, skippedDir)); err == nil {

@@ -4,8 +4,10 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
@@ -21,7 +23,7 @@ import (
 //
 // The loop runs in a child process whose malloc returns every freed tensor
 // to the kernel (a fixed mmap threshold), so that a read after the free
-// faults at once; without the fit it fails within a few dozen ops.
+// faults at once; without the fit it fails within a few ops.
 func TestTensorAliveDuringOp(t *testing.T) {
 	if os.Getenv("TORCHRNN_KEEPALIVE_CHILD") == "1" {
 		sumsOfDyingTensors(t)
@@ -52,7 +54,8 @@ func sumsOfDyingTensors(t *testing.T) {
 	}()
 	defer func() { stop.Store(true); <-done }()
 	const n = 1 << 24
-	for i := range 50 {
+	stopAt := time.Now().Add(3 * time.Second) // without the fit it fails within a second
+	for i := 0; i < 50 && time.Now().Before(stopAt); i++ {
 		x := ts.MustOnes([]int64{n}, gotch.Float, gotch.CPU)
 		y := ts.MustOnes([]int64{n}, gotch.Float, gotch.CPU)
 		z, err := x.Add(y, false) // x's and y's last use
@@ -65,4 +68,43 @@ func sumsOfDyingTensors(t *testing.T) {
 		}
 		s.MustDrop()
 	}
+}
+
+// TestLeakedTensorsCollected checks the fitted gotch's pacing of the
+// garbage collector (fitgotch.Pace): tensors dropped without being freed
+// are still freed by their finalizers when the Go heap is too large for
+// their own allocations to start a collection. Without the pacing (and
+// without gotch's 100 KB allocation a tensor, which it replaces) all of
+// them would stay.
+func TestLeakedTensorsCollected(t *testing.T) {
+	lockThread(t)
+	ballast := make([]byte, 64<<20) // the next collection waits for a 128 MB heap
+	defer runtime.KeepAlive(ballast)
+	runtime.GC()
+	before := liveTensors()
+	const leaked = 40000
+	for range leaked {
+		ts.MustOnes([]int64{1}, gotch.Float, gotch.CPU) // never freed
+	}
+	live := liveTensors() - before
+	for deadline := time.Now().Add(5 * time.Second); live >= leaked && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		live = liveTensors() - before
+	}
+	if live >= leaked {
+		t.Fatalf("%d of %d leaked tensors still live: no collection freed any", live, leaked)
+	}
+	t.Logf("%d of %d leaked tensors still live", live, leaked)
+}
+
+// liveTensors counts gotch's live tensors (under its lock).
+func liveTensors() int {
+	msg := ts.CheckCMemLeak()
+	i := strings.Index(msg, "Tensors not been released: [")
+	j := strings.Index(msg[i:], "]\n")
+	list := strings.TrimSpace(msg[i+len("Tensors not been released: [") : i+j])
+	if list == "" {
+		return 0
+	}
+	return strings.Count(list, "\" \"") + 1
 }

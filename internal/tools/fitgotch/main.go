@@ -1,7 +1,7 @@
 // Command fitgotch fits this repository's vendored gotch (its libtch
 // package) to the libtorch found by setup-libtorch.sh; the work is done by
-// fitgotch, whose doc says how. With -keepalive DIR it only makes the ts
-// package in DIR keep its ops' arguments alive (fitgotch.KeepAlive).
+// fitgotch, whose doc says how. With -ts DIR it only fits gotch's ts
+// package in DIR (fitgotch.FitTS).
 package main
 
 import (
@@ -24,15 +24,15 @@ func main() {
 	flag.BoolVar(&lt.CUDA, "cuda", false, "link libtorch's CUDA libraries")
 	flag.StringVar(&cfg.CXX, "cxx", "g++", "C++ compiler used for the syntax checks")
 	flag.IntVar(&cfg.MaxRounds, "rounds", 8, "give up after this many compile rounds")
-	keep := flag.String("keepalive", "", "only rewrite gotch's ts package in this folder to keep its ops' arguments alive")
+	tsDir := flag.String("ts", "", "only fit gotch's ts package in this folder (fitgotch.FitTS)")
 	flag.Parse()
-	if *keep != "" {
-		n, err := fitgotch.KeepAlive(*keep)
+	if *tsDir != "" {
+		n, err := fitgotch.FitTS(*tsDir)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
-		fmt.Printf("fitgotch: %s keeps its ops' arguments alive (%d files rewritten now)\n", *keep, n)
+		fmt.Printf("fitgotch: %s fitted (%d files changed now)\n", *tsDir, n)
 		return
 	}
 	if lt.Include == "" || lt.Lib == "" || lt.Version == "" {
