@@ -76,16 +76,22 @@ func TestKeepAlive(t *testing.T) {
 	if bare := read(t, filepath.Join(dir, "bare.go")); !strings.Contains(bare, "package ts\nimport torchrnnrt \"runtime\"\n") {
 		t.Errorf("bare.go does not import runtime after its package clause:\n%s", bare)
 	}
-	build := exec.Command("go", "build", "./...")
-	build.Dir = dir
-	build.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("the rewritten package does not build: %v\n%s", err, out)
-	}
+	goBuild(t, dir)
 	if n, err := KeepAlive(dir); err != nil || n != 0 {
 		t.Errorf("KeepAlive again = %d, %v; want nothing rewritten", n, err)
 	}
 	if again := read(t, filepath.Join(dir, "ops.go")); again != ops {
 		t.Errorf("a second run changed ops.go")
+	}
+}
+
+// goBuild fails the test unless the module in dir builds.
+func goBuild(t *testing.T, dir string) {
+	t.Helper()
+	build := exec.Command("go", "build", "./...")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("the fitted package does not build: %v\n%s", err, out)
 	}
 }

@@ -2,7 +2,6 @@ package fitgotch
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -57,12 +56,7 @@ func TestPace(t *testing.T) {
 	if read(t, filepath.Join(dir, paceFile)) != paceGo {
 		t.Errorf("%s is not the pacer", paceFile)
 	}
-	build := exec.Command("go", "build", "./...")
-	build.Dir = dir
-	build.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("the paced package does not build: %v\n%s", err, out)
-	}
+	goBuild(t, dir)
 	if changed, err := Pace(dir); err != nil || changed {
 		t.Errorf("Pace again = %v, %v; want no change", changed, err)
 	}
