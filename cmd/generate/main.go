@@ -33,84 +33,112 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dir := fs.String("run", "", "run folder written by cmd/train -task lm (required)")
-	prompt := fs.String("prompt", "", "text that primes the model (every token is fed before sampling)")
-	n := fs.Int("len", 500, "tokens to generate per sample")
-	samples := fs.Int("n", 1, "number of samples, drawn as one batch (seeds -seed, -seed+1, ...)")
-	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same text")
-	device := fs.String("device", "auto", "auto, cpu, cuda or cuda:N")
-	stats := fs.Bool("stats", false, "print the sampling speed (tokens/s, model load excluded) on stderr")
-	var o sample.Options
-	fs.Float64Var(&o.Temperature, "temperature", 0.8, "softmax temperature; 0: greedy")
-	fs.IntVar(&o.TopK, "top-k", 0, "sample among the k most likely tokens; 0: all")
-	fs.Float64Var(&o.TopP, "top-p", 0, "sample among the most likely tokens that reach this mass; 0: all")
 	fail := func(code int, err error) int { fmt.Fprintln(stderr, "generate:", err); return code }
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	fs.SetOutput(stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
+	o, help, err := parse(args, stderr)
+	if help {
 		return 0
 	} else if err != nil {
-		return fail(2, fmt.Errorf("%w (-help lists the flags)", err))
+		return fail(2, err)
 	}
-	switch {
-	case *dir == "":
-		return fail(2, fmt.Errorf("-run is required"))
-	case *n < 1:
-		return fail(2, fmt.Errorf("-len %d: must be at least 1", *n))
-	case *samples < 1:
-		return fail(2, fmt.Errorf("-n %d: must be at least 1", *samples))
-	case fs.NArg() > 0:
-		return fail(2, fmt.Errorf("unexpected argument %q (use -prompt)", fs.Arg(0)))
-	}
-	for _, f := range []struct {
-		flag string
-		o    sample.Options
-	}{{"temperature", sample.Options{Temperature: o.Temperature}}, {"top-k", sample.Options{TopK: o.TopK}}, {"top-p", sample.Options{TopP: o.TopP}}} {
-		if err := f.o.Validate(); err != nil {
-			return fail(2, fmt.Errorf("-%s: %w", f.flag, err))
-		}
-	}
-	dev, err := torch.ParseDevice(*device)
+	dev, err := torch.ParseDevice(o.device)
 	if err != nil {
 		return fail(2, fmt.Errorf("-device: %w", err))
 	}
-	g, err := infer.LoadGenerator(*dir, dev)
+	g, err := infer.LoadGenerator(o.dir, dev)
 	if err != nil {
 		return fail(2, fmt.Errorf("-run: %w", err))
 	}
-	ids, warnings, err := g.Encode(*prompt)
+	ids, warnings, err := g.Encode(o.prompt)
 	if err != nil {
 		return fail(2, err)
 	}
 	for _, w := range warnings {
 		fmt.Fprintln(stderr, "generate: warning:", w)
 	}
+	if err := o.write(g, ids, stdout, stderr); err != nil {
+		return fail(1, err)
+	}
+	return 0
+}
+
+// options are the command's flags.
+type options struct {
+	dir, prompt, device string
+	n, samples          int // tokens per sample, samples
+	seed                uint64
+	stats               bool
+	sample              sample.Options
+}
+
+// parse reads the flags into o and checks them; help reports -help (the
+// usage is then printed).
+func parse(args []string, stderr io.Writer) (o options, help bool, err error) {
+	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
+	fs.StringVar(&o.dir, "run", "", "run folder written by cmd/train -task lm (required)")
+	fs.StringVar(&o.prompt, "prompt", "", "text that primes the model (every token is fed before sampling)")
+	fs.IntVar(&o.n, "len", 500, "tokens to generate per sample")
+	fs.IntVar(&o.samples, "n", 1, "number of samples, drawn as one batch (seeds -seed, -seed+1, ...)")
+	fs.Uint64Var(&o.seed, "seed", 1, "random seed: the same seed gives the same text")
+	fs.StringVar(&o.device, "device", "auto", "auto, cpu, cuda or cuda:N")
+	fs.BoolVar(&o.stats, "stats", false, "print the sampling speed (tokens/s, model load excluded) on stderr")
+	fs.Float64Var(&o.sample.Temperature, "temperature", 0.8, "softmax temperature; 0: greedy")
+	fs.IntVar(&o.sample.TopK, "top-k", 0, "sample among the k most likely tokens; 0: all")
+	fs.Float64Var(&o.sample.TopP, "top-p", 0, "sample among the most likely tokens that reach this mass; 0: all")
+	fs.SetOutput(io.Discard)
+	err = fs.Parse(args)
+	fs.SetOutput(stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
+		return o, true, nil
+	} else if err != nil {
+		return o, false, fmt.Errorf("%w (-help lists the flags)", err)
+	}
+	switch {
+	case o.dir == "":
+		return o, false, fmt.Errorf("-run is required")
+	case o.n < 1:
+		return o, false, fmt.Errorf("-len %d: must be at least 1", o.n)
+	case o.samples < 1:
+		return o, false, fmt.Errorf("-n %d: must be at least 1", o.samples)
+	case fs.NArg() > 0:
+		return o, false, fmt.Errorf("unexpected argument %q (use -prompt)", fs.Arg(0))
+	}
+	for _, f := range []struct {
+		flag string
+		o    sample.Options
+	}{{"temperature", sample.Options{Temperature: o.sample.Temperature}}, {"top-k", sample.Options{TopK: o.sample.TopK}}, {"top-p", sample.Options{TopP: o.sample.TopP}}} {
+		if err := f.o.Validate(); err != nil {
+			return o, false, fmt.Errorf("-%s: %w", f.flag, err)
+		}
+	}
+	return o, false, nil
+}
+
+// write samples the texts after the prompt's ids to stdout, in batches of
+// up to infer.MaxStreams, and with -stats the speed to stderr.
+func (o options) write(g *infer.Generator, ids []int64, stdout, stderr io.Writer) error {
 	w := bufio.NewWriter(stdout)
 	start := time.Now()
 	batch := infer.MaxStreams
-	if *n > maxBuffered {
+	if o.n > maxBuffered {
 		batch = 1 // every sample streams, none is held in memory
 	}
-	for first := 0; first < *samples; first += batch {
-		k := min(*samples-first, batch)
-		if err := sampleGroup(g, w, ids, *prompt, *n, first, k, o, *seed); err != nil {
-			return fail(1, err)
+	for first := 0; first < o.samples; first += batch {
+		k := min(o.samples-first, batch)
+		if err := sampleGroup(g, w, ids, o.prompt, o.n, first, k, o.sample, o.seed); err != nil {
+			return err
 		}
 	}
 	fmt.Fprintln(w)
 	if err := w.Flush(); err != nil {
-		return fail(1, err)
+		return err
 	}
-	if *stats {
+	if o.stats {
 		secs := time.Since(start).Seconds()
 		fmt.Fprintf(stderr, "generate: %d sample(s) of %d tokens after a prompt of %d in %.2fs: %.0f tokens/s per sample, %.0f in all on %s\n",
-			*samples, *n, len(ids), secs, float64(*samples**n)/secs/float64(min(*samples, batch)), float64(*samples**n)/secs, *device)
+			o.samples, o.n, len(ids), secs, float64(o.samples*o.n)/secs/float64(min(o.samples, batch)), float64(o.samples*o.n)/secs, o.device)
 	}
-	return 0
+	return nil
 }
 
 // maxBuffered is the longest sample (in tokens) held in memory while the

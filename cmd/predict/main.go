@@ -110,9 +110,15 @@ func run(args []string, stdin io.Reader, stdout io.Writer) int {
 		}
 		return 0
 	}
-	if *explain {
+	return classify(p, runs[0], texts, *explain, stdout)
+}
+
+// classify prints each text's label, probability and opening words, or with
+// explain each kept token's attention weight (one run only; run names it).
+func classify(p *infer.Ensemble, run string, texts []string, explain bool, stdout io.Writer) int {
+	if explain {
 		if len(p.Members) > 1 {
-			fmt.Fprintf(os.Stderr, "predict: -explain shows one run's attention, and -run %s is an ensemble of %d: give one member's folder\n", runs[0], len(p.Members))
+			fmt.Fprintf(os.Stderr, "predict: -explain shows one run's attention, and -run %s is an ensemble of %d: give one member's folder\n", run, len(p.Members))
 			return 2
 		}
 		return explainTexts(p.Members[0], texts, stdout)

@@ -131,11 +131,30 @@ func translate(o options, args []string, stdin io.Reader, stdout, stderr io.Writ
 	}
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
+	hyps, err := writeAll(out, o.attention, o.file != "" || len(args) == 0, w, stderr)
+	if err != nil {
+		return err
+	}
+	if refs != nil {
+		s, err := bleu.CorpusText(hyps, refs)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "%s (beam %d, %d sentences)\n", s, beam, len(hyps))
+	}
+	return nil
+}
+
+// writeAll writes each translation's tokens on a line of w (with its
+// attention when attention names a format), warns on stderr of empty
+// sentences and unknown words (lines says whether the sentences came as
+// lines), and returns the lines written.
+func writeAll(out []infer.Translation, attention string, lines bool, w io.Writer, stderr io.Writer) ([]string, error) {
 	var hyps []string
 	moreLines, moreWords := 0, 0 // unknown words past the first maxUnknownLines lines
 	for i, tr := range out {
 		where := fmt.Sprintf("sentence %d", i+1)
-		if o.file != "" || len(args) == 0 {
+		if lines {
 			where = fmt.Sprintf("line %d", i+1)
 		}
 		switch {
@@ -149,21 +168,14 @@ func translate(o options, args []string, stdin io.Reader, stdout, stderr io.Writ
 		line := strings.Join(tr.Tokens, " ")
 		hyps = append(hyps, line)
 		fmt.Fprintln(w, line)
-		if err := showAttention(o.attention, i, tr, w); err != nil {
-			return err
+		if err := showAttention(attention, i, tr, w); err != nil {
+			return nil, err
 		}
 	}
 	if moreLines > 0 {
 		fmt.Fprintf(stderr, "translate: warning: %d more sentence(s) after the first %d with unknown words: %d word(s) in all fed as <unk>\n", moreLines, maxUnknownLines, moreWords)
 	}
-	if refs != nil {
-		s, err := bleu.CorpusText(hyps, refs)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stderr, "%s (beam %d, %d sentences)\n", s, beam, len(hyps))
-	}
-	return nil
+	return hyps, nil
 }
 
 // maxUnknownLines is how many sentences' unknown words are listed one by
