@@ -197,11 +197,12 @@ func repeat(state lstm.State, k int) lstm.State {
 }
 
 // SamplingGC sets Go's GC percent for sampling (800) unless GOGC is set.
-// Each step makes about ten tensors, each with gotch's 100 KB Go
-// allocation, over a live heap of a few MB: at the default GOGC=100 the
-// collector runs every few steps and the runtime spends most of its time
-// zeroing and returning pages. Measured (BenchmarkGenerate, default char
-// model, one stream): GOGC=100 816 chars/s, 400 1,994, 800 2,932, 1600 2,307.
+// Each step makes about ten tensors, which used to carry gotch's 100 KB Go
+// allocation each, over a live heap of a few MB: at the default GOGC=100
+// the collector ran every few steps. Measured then (BenchmarkGenerate,
+// default char model, one stream): GOGC=100 816 chars/s, 400 1,994, 800
+// 2,932, 1600 2,307. The fitted gotch no longer makes that allocation
+// (fitgotch.Pace), and the setting only spares the few collections left.
 func SamplingGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(800)

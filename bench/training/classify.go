@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/sugarme/gotch"
@@ -92,6 +93,7 @@ func classify(args []string) (Result, error) {
 	}
 	r := Result{Strategy: string(cfg.Strategy), Bucket: cfg.Bucket, Threads: cfg.Threads,
 		Examples: len(trainSet.ids), Vocab: v, LoadSec: time.Since(start).Seconds()}
+	debug.FreeOSMemory() // the loading's garbage, as cmd/train's loop does
 
 	libtorch.Seed(cfg.Seed)
 	cfg.Model.Vocab = v
