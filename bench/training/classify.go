@@ -93,7 +93,10 @@ func classify(args []string) (Result, error) {
 	}
 	r := Result{Strategy: string(cfg.Strategy), Bucket: cfg.Bucket, Threads: cfg.Threads,
 		Examples: len(trainSet.ids), Vocab: v, LoadSec: time.Since(start).Seconds()}
-	debug.FreeOSMemory() // the loading's garbage, as cmd/train's loop does
+	debug.FreeOSMemory() // the loading's garbage, and GOGC 25, as cmd/train's loop does
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(25)
+	}
 
 	libtorch.Seed(cfg.Seed)
 	cfg.Model.Vocab = v
