@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"runtime/debug"
 
 	"github.com/torchrnn/torchrnn/internal/libtorch"
 	"github.com/torchrnn/torchrnn/lstm"
@@ -37,27 +35,11 @@ type task interface {
 // Interrupted, it finishes the batch, keeps the last committed epoch as the
 // resume point (the partial epoch's weights go to interrupted.pt) and
 // returns ctx's error.
-// trainingGCPercent is Go's GC percent while loop trains.
-const trainingGCPercent = 25
-
 func loop(ctx context.Context, run *rundir.Folder, t task, opt *optim.Optimizer, cfg Config, st *rundir.State, out io.Writer) error {
 	if err := resumeLR(run, opt, cfg, st); err != nil {
 		return err
 	}
-	// The data is loaded: hand the loading's garbage (token lists, tables)
-	// back now. Training makes little Go garbage (fitgotch's Pace took
-	// gotch's 100 KB off every tensor), so no collection would come for it
-	// (bench/training's padded run on the full IMDB peaked at 1,403 MiB so,
-	// against 909 with gotch's allocation). For the same reason a low GC
-	// percent costs little during the epochs and keeps Go's heap near its
-	// live size: that run peaked at 1,176-1,192 MiB at GOGC=100, 1,015 at
-	// 25, 972 at 10, its speed within the runs' spread (66,000-79,000
-	// tokens/s); train's tests took 5% longer at 25, 13% at 10. A GOGC in
-	// the environment is left alone.
-	debug.FreeOSMemory()
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(trainingGCPercent))
-	}
+	defer TrainingGC()()
 	for st.Epoch < cfg.Epochs && !st.Done {
 		epoch := st.Epoch + 1
 		libtorch.Seed(cfg.Seed*1000 + int64(epoch)) // dropout masks replay on resume

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"time"
 
 	"github.com/sugarme/gotch"
@@ -93,10 +92,7 @@ func classify(args []string) (Result, error) {
 	}
 	r := Result{Strategy: string(cfg.Strategy), Bucket: cfg.Bucket, Threads: cfg.Threads,
 		Examples: len(trainSet.ids), Vocab: v, LoadSec: time.Since(start).Seconds()}
-	debug.FreeOSMemory() // the loading's garbage, and GOGC 25, as cmd/train's loop does
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(25)
-	}
+	defer train.TrainingGC()() // as cmd/train's epochs run
 
 	libtorch.Seed(cfg.Seed)
 	cfg.Model.Vocab = v
