@@ -72,8 +72,9 @@ def pairs(rows):
             yield kind, name, go, py
 
 
-def pipeline_table(out, runs):
-    """Appends the pipeline table; returns (reviews, speed-up) or None."""
+def pipeline_table(out, runs, reps):
+    """Appends the pipeline table (medians of reps runs of each side);
+    returns (reviews, speed-up) or None."""
     go, py = runs['go'], runs['python']
     if not go or not py:
         return None
@@ -84,8 +85,9 @@ def pipeline_table(out, runs):
                "read from an unpacked aclImdb folder; seconds of wall clock. Python runs the seed notebook's code "
                "(one thread); torchrnn the `imdb`, `vocab` and `seq` packages (Go's default GOMAXPROCS, %d). "
                'Collating makes the tensors of each batch (ids, labels; Python also the lengths) with one '
-               'libtorch thread.\n' % (f"{go[0]['reviews']:,}", f"{go[0]['tokens']:,}", f"{go[0]['vocab']:,}",
-                                       go[0]['threads']))
+               'libtorch thread. %s.\n'
+               % (f"{go[0]['reviews']:,}", f"{go[0]['tokens']:,}", f"{go[0]['vocab']:,}", go[0]['threads'],
+                  'One run of each' if reps == 1 else 'Medians of %d runs of each, a few pairs a round' % reps))
     out.append('| stage | Python | torchrnn | speed-up |')
     out.append('|---|---:|---:|---:|')
     for key, name in STAGES:
@@ -356,7 +358,7 @@ def section(work):
                % (info['date'], duration(info['seconds']), machine(), info['load_before'], info['load_after'],
                   info['go'], version('go'), deb('libtorch1.13'), platform.python_version(), version('python'),
                   deb('python3-torch'), same, info['reps'], '' if info['reps'] == 1 else 's'))
-    pipe = pipeline_table(out, load(work, 'pipeline'))
+    pipe = pipeline_table(out, load(work, 'pipeline'), info.get('pipe_reps', info['reps']))
     training_table(out, rows)
     fwd_bwd_table(out, rows)
     results_table(out, rows)

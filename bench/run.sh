@@ -14,7 +14,8 @@
 #   - sampling alone from that model (its initial weights): one stream, and
 #     16 streams as one batch (characters/s per stream), one thread.
 # Go and Python take turns (who goes first alternates by round), with the
-# same libtorch thread count in each pair; the table holds medians.
+# same libtorch thread count in each pair; the table holds medians. The
+# data pipeline, a few seconds a pair, runs 3 pairs a round (--smoke: 1).
 #
 #   bench/run.sh [--smoke | --quick | --sampling] [--reps N] [--no-write]
 #
@@ -61,9 +62,9 @@ while [[ $# -gt 0 ]]; do
 done
 cores=$(nproc)
 case $mode in
-smoke) pipe=400 train=256 test=128 packed_batches=1 chars=20000 sample=100 rounds=1 write=0 ;;
-quick) pipe=25000 train=1000 test=1000 packed_batches=8 chars=100000 sample=300 rounds=3 ;;
-full) pipe=25000 train=25000 test=25000 packed_batches=96 chars=0 sample=500 rounds=5 ;;
+smoke) pipe=400 pipe_pairs=1 train=256 test=128 packed_batches=1 chars=20000 sample=100 rounds=1 write=0 ;;
+quick) pipe=25000 pipe_pairs=3 train=1000 test=1000 packed_batches=8 chars=100000 sample=300 rounds=3 ;;
+full) pipe=25000 pipe_pairs=3 train=25000 test=25000 packed_batches=96 chars=0 sample=500 rounds=5 ;;
 sampling) pipe=0 rounds=5 ;;
 esac
 # Sampling alone: characters from one stream, and per stream from 16.
@@ -155,8 +156,10 @@ for round in $(seq "$rounds"); do
 		sampling
 		continue
 	fi
-	say "data pipeline, $pipe reviews"
-	alternate pipe_go pipe_py
+	say "data pipeline, $pipe reviews, $pipe_pairs pair(s)"
+	for _ in $(seq "$pipe_pairs"); do # a few seconds a pair: more runs steady its median
+		alternate pipe_go pipe_py
+	done
 	say "classifier, packed, $cores threads, $packed_batches batches"
 	alternate train_go train_py packed "$cores" classify --data "$imdb" --strategy packed --batches "$packed_batches"
 	say "classifier, packed, PyTorch with malloc set as torchrnn's libtorch.TuneMalloc"
@@ -183,7 +186,7 @@ done
 cat >"$work/info.json" <<EOF
 {"mode": "$mode", "command": "$command", "date": "$date", "seconds": $SECONDS,
  "load_before": "$load_before", "load_after": "$(cut -d' ' -f1-3 /proc/loadavg)",
- "go": "$(go version | cut -d' ' -f3)", "reps": $rounds}
+ "go": "$(go version | cut -d' ' -f3)", "reps": $rounds, "pipe_reps": $((rounds * ${pipe_pairs:-0}))}
 EOF
 if [[ -n ${KEEP:-} ]]; then
 	mkdir -p "$KEEP" && cp "$work"/*.jsonl "$work/info.json" "$KEEP"/
