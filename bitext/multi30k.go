@@ -48,33 +48,10 @@ func ReadMulti30k(src string, srcLang, tgtLang string, raw bool) (*Splits, error
 		}
 		return nil
 	}
-	fi, err := os.Stat(src)
-	if err != nil {
-		return nil, fmt.Errorf("bitext: %w", err)
-	}
-	if fi.IsDir() {
-		err = filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-			if err != nil || !d.Type().IsRegular() {
-				return err
-			}
-			f, err := os.Open(p)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			return take(p, f)
-		})
-		if err != nil {
-			err = fmt.Errorf("bitext: %w", err)
-		}
-	} else {
-		err = tarball.Walk(src, "bitext", func(member string, r io.Reader) error {
-			return take(src+":"+member, r)
-		})
-	}
-	if err != nil {
+	if err := walkSource(src, take); err != nil {
 		return nil, err
 	}
+	var err error
 	var out [3][]Pair
 	for i := range out {
 		for side := range 2 {
@@ -87,6 +64,35 @@ func ReadMulti30k(src string, srcLang, tgtLang string, raw bool) (*Splits, error
 		}
 	}
 	return &Splits{Train: out[0], Valid: out[1], Test: out[2]}, nil
+}
+
+// walkSource calls take with each regular file below the folder src, or
+// each member of the archive src (named src:member).
+func walkSource(src string, take func(name string, r io.Reader) error) error {
+	fi, err := os.Stat(src)
+	if err != nil {
+		return fmt.Errorf("bitext: %w", err)
+	}
+	if !fi.IsDir() {
+		return tarball.Walk(src, "bitext", func(member string, r io.Reader) error {
+			return take(src+":"+member, r)
+		})
+	}
+	err = filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return take(p, f)
+	})
+	if err != nil {
+		return fmt.Errorf("bitext: %w", err)
+	}
+	return nil
 }
 
 func missing(want map[string]int, k int) string {

@@ -40,14 +40,7 @@ func Beam[S any](m Model[S], init S, B, k int, opt Options) (hyps []Hypothesis, 
 	finished := make([][]beamHyp, B)
 	done := make([]bool, B)
 	left := B
-	tokens := make([]int64, B*k)
-	scores := make([]float32, B*k) // live hypotheses' log-probabilities; -Inf for empty slots
-	for i := range tokens {
-		tokens[i] = opt.BOS
-		if i%k != 0 {
-			scores[i] = float32(math.Inf(-1))
-		}
-	}
+	tokens, scores := startSlots(B, k, opt.BOS)
 	for t := 0; left > 0; t++ {
 		st := beamStep(m, state, tokens, scores, B, k, opt)
 		reorder := make([]int64, B*k)
@@ -83,14 +76,33 @@ func Beam[S any](m Model[S], init S, B, k int, opt Options) (hyps []Hypothesis, 
 		m.Drop(state)
 		state = moved
 	}
-	hyps = make([]Hypothesis, B)
+	return bestFinished(finished, opt), nil
+}
+
+// startSlots returns the first step's B*k slots: <bos> in each, and the
+// live hypotheses' log-probabilities, 0 in each row's first slot and -Inf
+// in the empty others.
+func startSlots(B, k int, bos int64) (tokens []int64, scores []float32) {
+	tokens, scores = make([]int64, B*k), make([]float32, B*k)
+	for i := range tokens {
+		tokens[i] = bos
+		if i%k != 0 {
+			scores[i] = float32(math.Inf(-1))
+		}
+	}
+	return tokens, scores
+}
+
+// bestFinished returns each row's finished hypothesis of the best Score.
+func bestFinished(finished [][]beamHyp, opt Options) []Hypothesis {
+	hyps := make([]Hypothesis, len(finished))
 	for b, fs := range finished {
 		best := slices.MaxFunc(fs, func(x, y beamHyp) int {
 			return cmpFloat(opt.score(x.logProb, len(x.tokens)+1), opt.score(y.logProb, len(y.tokens)+1))
 		})
 		hyps[b] = Hypothesis{Tokens: best.tokens, LogProb: best.logProb, Score: opt.score(best.logProb, len(best.tokens)+1), Attention: best.attn}
 	}
-	return hyps, nil
+	return hyps
 }
 
 // finish adds h to a row's finished hypotheses, keeping the k best by

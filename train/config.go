@@ -131,9 +131,6 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 
 // Validate reports the first setting out of range, naming its flag.
 func (c Config) Validate() error {
-	bad := func(flag string, v any, want string) error {
-		return fmt.Errorf("-%s %v: %s", flag, v, want)
-	}
 	switch {
 	case c.Task != "classify" && c.Task != "lm" && c.Task != "tag" && c.Task != "seq2seq":
 		return bad("task", c.Task, "want classify, lm, tag or seq2seq")
@@ -165,6 +162,18 @@ func (c Config) Validate() error {
 		return c.validateRecipe()
 	case c.validateEnsemble() != nil:
 		return c.validateEnsemble()
+	}
+	return c.validateCommon()
+}
+
+// bad is the error of a flag given a value it does not take.
+func bad(flag string, v any, want string) error {
+	return fmt.Errorf("-%s %v: %s", flag, v, want)
+}
+
+// validateCommon checks the flags every task reads.
+func (c Config) validateCommon() error {
+	switch {
 	case !validTokenizer(c.Tokenizer):
 		return bad("tokenizer", c.Tokenizer, "want imdb, whitespace, fields or chars")
 	case c.Level != "char" && c.Level != "word":

@@ -108,17 +108,9 @@ func runSeq2Seq(ctx context.Context, cfg Config, model lstm.Config, hw hardware,
 	if err != nil {
 		return err
 	}
-	c := &translator{cfg: cfg, device: hw.device, out: out, tgtVocab: tgtV}
-	c.bos, _ = tgtV.BOSID()
-	c.eos, _ = tgtV.EOSID()
-	for _, sp := range []struct {
-		name string
-		t    tokenized
-		dst  *parallel
-	}{{"training", tr, &c.train}, {"validation", va, &c.valid}, {"test", te, &c.test}} {
-		if *sp.dst, err = encodePairs(sp.t, srcV, tgtV, from+": "+sp.name); err != nil {
-			return UsageError{fmt.Errorf("-data %w", err)}
-		}
+	c, err := newTranslator(cfg, [3]tokenized{tr, va, te}, srcV, tgtV, from, hw, out)
+	if err != nil {
+		return UsageError{err}
 	}
 	fmt.Fprintf(out, "data: %d train, %d valid, %d test pairs (%d source, %d target train tokens), vocabularies %d source, %d target; read in %s\n",
 		len(c.train.src), len(c.valid.src), len(c.test.src), sumInts(c.train.lengths), sumLens(c.train.tgt), srcV.Len(), tgtV.Len(), time.Since(start).Round(time.Millisecond))
@@ -161,6 +153,24 @@ func runSeq2Seq(ctx context.Context, cfg Config, model lstm.Config, hw hardware,
 	}
 	fmt.Fprintf(out, "whole run: %s\n", time.Since(start).Round(time.Second))
 	return loopErr
+}
+
+// newTranslator encodes the training, validation and test pairs of splits
+// (read from from) with the run's vocabularies.
+func newTranslator(cfg Config, splits [3]tokenized, srcV, tgtV *vocab.Vocab, from string, hw hardware, out io.Writer) (*translator, error) {
+	c := &translator{cfg: cfg, device: hw.device, out: out, tgtVocab: tgtV}
+	c.bos, _ = tgtV.BOSID()
+	c.eos, _ = tgtV.EOSID()
+	var err error
+	for i, sp := range []struct {
+		name string
+		dst  *parallel
+	}{{"training", &c.train}, {"validation", &c.valid}, {"test", &c.test}} {
+		if *sp.dst, err = encodePairs(splits[i], srcV, tgtV, from+": "+sp.name); err != nil {
+			return nil, fmt.Errorf("-data %w", err)
+		}
+	}
+	return c, nil
 }
 
 // seq2seqVocabs are the run's source and target vocabularies: built from

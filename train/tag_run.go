@@ -125,20 +125,10 @@ func runTagger(ctx context.Context, cfg Config, model lstm.Config, hw hardware, 
 	if err != nil {
 		return err
 	}
-	tagID := map[string]int64{}
-	for i, t := range tags {
-		tagID[t] = int64(i)
+	c, err := newTagger(cfg, data, v, tags, hw, out)
+	if err != nil {
+		return UsageError{err}
 	}
-	for _, split := range [][]conll.Sentence{data.train, data.valid, data.test} {
-		if t := unknownTag(split, tagID); t != "" {
-			return UsageError{fmt.Errorf("-data %s: tag %q is not among the run's %d tags", data.from, t, len(tags))}
-		}
-	}
-	c := &tagger{cfg: cfg, device: hw.device, out: out, tags: tags, chunks: conll.IsChunkScheme(tags),
-		train: encodeTagged(data.train, v, tagID),
-		valid: encodeTagged(data.valid, v, tagID),
-		test:  encodeTagged(data.test, v, tagID)}
-	c.drop = newWordDrop(cfg.WordDropout, cfg.Seed, c.train.ids)
 	fmt.Fprintf(out, "data: %d train, %d valid, %d test sentences (%d train tokens), %d tags, vocabulary %d; read in %s\n",
 		len(data.train), len(data.valid), len(data.test), sumInts(c.train.lengths), len(tags), v.Len(), time.Since(start).Round(time.Millisecond))
 	model.Vocab, model.Classes = v.Len(), len(tags)
@@ -184,6 +174,26 @@ func runTagger(ctx context.Context, cfg Config, model lstm.Config, hw hardware, 
 	}
 	fmt.Fprintf(out, "whole run: %s\n", time.Since(start).Round(time.Second))
 	return loopErr
+}
+
+// newTagger encodes the splits of data with the vocabulary v and the
+// run's tags, which must hold every tag in data.
+func newTagger(cfg Config, data *tagData, v *vocab.Vocab, tags []string, hw hardware, out io.Writer) (*tagger, error) {
+	tagID := map[string]int64{}
+	for i, t := range tags {
+		tagID[t] = int64(i)
+	}
+	for _, split := range [][]conll.Sentence{data.train, data.valid, data.test} {
+		if t := unknownTag(split, tagID); t != "" {
+			return nil, fmt.Errorf("-data %s: tag %q is not among the run's %d tags", data.from, t, len(tags))
+		}
+	}
+	c := &tagger{cfg: cfg, device: hw.device, out: out, tags: tags, chunks: conll.IsChunkScheme(tags),
+		train: encodeTagged(data.train, v, tagID),
+		valid: encodeTagged(data.valid, v, tagID),
+		test:  encodeTagged(data.test, v, tagID)}
+	c.drop = newWordDrop(cfg.WordDropout, cfg.Seed, c.train.ids)
+	return c, nil
 }
 
 // tagVocabs are the run's words, characters (nil without character

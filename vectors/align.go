@@ -138,6 +138,15 @@ func Read(r io.Reader, v *vocab.Vocab, opt Options) (*Matrix, error) {
 		return nil, fmt.Errorf("vectors: the file holds no vectors")
 	}
 	m := &Matrix{Rows: rows, Coverage: Coverage{Format: sc.Format(), Words: sc.Count(), Dim: sc.Dim(), Zeros: opt.Zeros}}
+	m.fillMissing(v, found, opt)
+	return m, nil
+}
+
+// fillMissing counts the rows of m that the file gave (found: 2 exact, 1
+// case-folded, 0 not) and fills the others with draws from N(0, 1), or
+// zeros with opt.Zeros; the <pad> row is zero.
+func (m *Matrix) fillMissing(v *vocab.Vocab, found []byte, opt Options) {
+	rows := m.Rows
 	rng := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15))
 	for id := range rows {
 		tok := v.Token(int64(id))
@@ -159,7 +168,6 @@ func Read(r io.Reader, v *vocab.Vocab, opt Options) (*Matrix, error) {
 		}
 	}
 	clear(rows[vocab.PadID])
-	return m, nil
 }
 
 // newRows returns n zero rows of dim values over one backing array.

@@ -108,18 +108,9 @@ func Load(params []torch.Param, sd *StateDict, opt Options) (Report, error) {
 	if renames == nil {
 		renames = CommonRenames
 	}
-	shapes := make([][]int64, len(params))
-	index := map[string]int{}
-	for i, p := range params {
-		if _, dup := index[p.Name]; dup {
-			return r, fmt.Errorf("weights: load: the model names two tensors %s", p.Name)
-		}
-		index[p.Name] = i
-		s, err := torch.Shape(p.Tensor)
-		if err != nil {
-			return r, fmt.Errorf("weights: load: %s: %w", p.Name, err)
-		}
-		shapes[i] = s
+	index, shapes, err := indexParams(params)
+	if err != nil {
+		return r, err
 	}
 	var file []*Tensor
 	for i := range sd.Tensors {
@@ -169,6 +160,24 @@ func Load(params []torch.Param, sd *StateDict, opt Options) (Report, error) {
 		}
 	}
 	return r, nil
+}
+
+// indexParams returns each parameter's index by name, and its shape.
+func indexParams(params []torch.Param) (map[string]int, [][]int64, error) {
+	shapes := make([][]int64, len(params))
+	index := map[string]int{}
+	for i, p := range params {
+		if _, dup := index[p.Name]; dup {
+			return nil, nil, fmt.Errorf("weights: load: the model names two tensors %s", p.Name)
+		}
+		index[p.Name] = i
+		s, err := torch.Shape(p.Tensor)
+		if err != nil {
+			return nil, nil, fmt.Errorf("weights: load: %s: %w", p.Name, err)
+		}
+		shapes[i] = s
+	}
+	return index, shapes, nil
 }
 
 // match gives each model tensor (by index) the file tensor that fills it:

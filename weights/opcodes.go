@@ -8,7 +8,8 @@ import (
 
 // steps are the opcode groups; each reports whether it knows the opcode.
 var steps = [...]func(*unpickler, byte) (bool, error){
-	(*unpickler).stepStack, (*unpickler).stepScalar, (*unpickler).stepContainer, (*unpickler).stepCall,
+	(*unpickler).stepStack, (*unpickler).stepScalar, (*unpickler).stepSequence, (*unpickler).stepDict,
+	(*unpickler).stepCall,
 }
 
 // step runs one opcode (all but STOP).
@@ -128,8 +129,8 @@ func (u *unpickler) stepScalar(op byte) (bool, error) {
 	return true, nil
 }
 
-// stepContainer runs the opcodes that build tuples, lists, sets and dicts.
-func (u *unpickler) stepContainer(op byte) (bool, error) {
+// stepSequence runs the opcodes that build tuples, lists and sets.
+func (u *unpickler) stepSequence(op byte) (bool, error) {
 	switch op {
 	case ')': // EMPTY_TUPLE
 		u.push(pyTuple{})
@@ -175,6 +176,15 @@ func (u *unpickler) stepContainer(op byte) (bool, error) {
 		items, err := u.popMark()
 		u.push(&pyList{items: items})
 		return true, err
+	default:
+		return false, nil
+	}
+	return true, nil
+}
+
+// stepDict runs the opcodes that build dicts.
+func (u *unpickler) stepDict(op byte) (bool, error) {
+	switch op {
 	case '}': // EMPTY_DICT
 		u.push(newDict())
 	case 'd': // DICT

@@ -37,84 +37,90 @@ type result struct {
 
 func run(out io.Writer) (res result, err error) {
 	torch.Seed(0)
-	rng := rand.New(rand.NewPCG(0, 0))
 	lengths := []int64{2, 4, 3}
-	T := int64(4)
+	x, err := paddedInput(lengths, 4)
+	if err != nil {
+		return res, err
+	}
+	defer torch.Free(x)
+	if res.unpack, err = roundTrip(out, x, lengths); err != nil {
+		return res, err
+	}
+	return res, threeWays(out, x, lengths, &res)
+}
+
+// paddedInput returns x [B, T, E]: random features, zero past each length
+// (the padding). The caller frees x.
+func paddedInput(lengths []int64, T int64) (*torch.Tensor, error) {
+	rng := rand.New(rand.NewPCG(0, 0))
 	B := int64(len(lengths))
-	// x [B, T, E]: random features, zero past each length (the padding).
 	data := make([]float32, B*T*E)
 	for b, l := range lengths {
 		for i := int64(0); i < l*E; i++ {
 			data[int64(b)*T*E+i] = float32(rng.NormFloat64())
 		}
 	}
-	x, err := torch.FromFloat32s(data, torch.CPU, B, T, E)
-	if err != nil {
-		return res, err
-	}
-	defer torch.Free(x)
+	return torch.FromFloat32s(data, torch.CPU, B, T, E)
+}
 
-	// Pack: sorted longest first, time-major, only running sequences.
+// roundTrip packs x (sorted longest first, time-major, only running
+// sequences), unpacks it and returns the largest difference from x.
+func roundTrip(out io.Writer, x *torch.Tensor, lengths []int64) (float64, error) {
 	p, err := seq.Pack(x, lengths)
 	if err != nil {
-		return res, err
+		return 0, err
 	}
 	defer p.Drop()
 	sizes, _ := torch.Int64s(p.BatchSizes)
 	fmt.Fprintf(out, "lengths %v -> order %v, batch sizes %v\n", lengths, p.Order, sizes)
 	back, err := p.Unpack(p.Data)
 	if err != nil {
-		return res, err
+		return 0, err
 	}
 	defer torch.Free(back)
-	if res.unpack, err = maxDiff(back, x); err != nil {
-		return res, err
+	d, err := maxDiff(back, x)
+	if err == nil {
+		fmt.Fprintf(out, "unpack(pack(x)) vs x: max diff %g\n", d)
 	}
-	fmt.Fprintf(out, "unpack(pack(x)) vs x: max diff %g\n", res.unpack)
+	return d, err
+}
 
-	// One LSTM, three ways.
+// threeWays runs one LSTM on x packed, padded with the lengths, and padded
+// without them (the padding read as input), and records in res how far
+// apart they are.
+func threeWays(out io.Writer, x *torch.Tensor, lengths []int64, res *result) error {
 	params := lstm.NewParams(torch.CPU)
 	defer params.Drop()
 	rnn, err := lstm.NewRNN(params, "lstm.", lstm.LSTM, E, H, 1, false, 0)
 	if err != nil {
-		return res, err
+		return err
 	}
-	forward := func(s lstm.Strategy, lengths []int64) (*torch.Tensor, lstm.State, error) {
-		rnn.Strategy = s
-		return rnn.Forward(x, lengths, lstm.State{}, false)
+	outs := make([]*torch.Tensor, 3)
+	finals := make([]lstm.State, 3)
+	for i, way := range []struct {
+		s       lstm.Strategy
+		lengths []int64
+	}{{lstm.Packed, lengths}, {lstm.Padded, lengths}, {lstm.Padded, nil}} {
+		rnn.Strategy = way.s
+		if outs[i], finals[i], err = rnn.Forward(x, way.lengths, lstm.State{}, false); err != nil {
+			return err
+		}
+		defer finals[i].Drop()
+		defer torch.Free(outs[i])
 	}
-	packedOut, packedH, err := forward(lstm.Packed, lengths)
+	d1, err := maxDiff(outs[0], outs[1])
 	if err != nil {
-		return res, err
+		return err
 	}
-	defer packedH.Drop()
-	defer torch.Free(packedOut)
-	paddedOut, paddedH, err := forward(lstm.Padded, lengths)
+	d2, err := maxDiff(finals[0].H, finals[1].H)
 	if err != nil {
-		return res, err
-	}
-	defer paddedH.Drop()
-	defer torch.Free(paddedOut)
-	naiveOut, naiveH, err := forward(lstm.Padded, nil) // the padding read as input
-	if err != nil {
-		return res, err
-	}
-	defer naiveH.Drop()
-	defer torch.Free(naiveOut)
-
-	d1, err := maxDiff(packedOut, paddedOut)
-	if err != nil {
-		return res, err
-	}
-	d2, err := maxDiff(packedH.H, paddedH.H)
-	if err != nil {
-		return res, err
+		return err
 	}
 	res.packedPadded = math.Max(d1, d2)
 	fmt.Fprintf(out, "packed vs padded with lengths: max diff %g\n", res.packedPadded)
 
-	exact, _ := torch.Float32s(packedH.H) // [1, B, H]
-	naive, _ := torch.Float32s(naiveH.H)
+	exact, _ := torch.Float32s(finals[0].H) // [1, B, H]
+	naive, _ := torch.Float32s(finals[2].H)
 	for b, l := range lengths {
 		var d float64
 		for i := int64(b) * H; i < int64(b+1)*H; i++ {
@@ -123,7 +129,7 @@ func run(out io.Writer) (res result, err error) {
 		res.naive = append(res.naive, d)
 		fmt.Fprintf(out, "sequence %d (length %d): final h ignoring lengths is off by %.4f\n", b, l, d)
 	}
-	return res, nil
+	return nil
 }
 
 func maxDiff(a, b *torch.Tensor) (float64, error) {

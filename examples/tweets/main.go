@@ -52,52 +52,17 @@ func run(path string, epochs int, dir string, out io.Writer) (res result, err er
 	}
 	// Vocabulary from the training tweets; <pad> is id 0.
 	v := vocab.Build(train.Texts(), vocab.Whitespace, vocab.Options{})
-	encode := func(d *imdb.Dataset) ([][]int64, []int64) {
-		ids := v.EncodeAll(vocab.TokenizeAll(d.Texts(), vocab.Whitespace))
-		labels := make([]int64, d.Len())
-		for i, e := range d.Examples {
-			labels[i] = int64(e.Label)
-		}
-		return ids, labels
-	}
-	xTrain, yTrain := encode(train)
-	xTest, yTest := encode(test)
+	xTrain, yTrain := encode(v, train)
+	xTest, yTest := encode(v, test)
 
 	cfg := lstm.Config{Vocab: v.Len(), Embed: 32, Hidden: 32, Cell: lstm.RNNTanh, Classes: len(ds.Labels)}
 	model, err := lstm.NewClassifier(cfg, torch.CPU)
 	if err != nil {
 		return res, err
 	}
-	opt, err := optim.New(model.Params.List(), optim.Config{LR: 0.01})
-	if err != nil {
+	if err := fit(model, xTrain, yTrain, epochs, out, &res); err != nil {
 		return res, err
 	}
-	lengths := make([]int, len(xTrain))
-	for i, x := range xTrain {
-		lengths[i] = len(x)
-	}
-	sampler, err := seq.NewSampler(lengths, seq.Options{Batch: 16, Shuffle: true, Bucket: true, Seed: 1})
-	if err != nil {
-		return res, err
-	}
-	for epoch := 1; epoch <= epochs; epoch++ {
-		var sum float64
-		batches := sampler.Epoch(epoch)
-		for _, idx := range batches {
-			loss, err := step(model, opt, pick(xTrain, idx), pick(yTrain, idx))
-			if err != nil {
-				return res, err
-			}
-			sum += loss
-		}
-		mean := sum / float64(len(batches))
-		if epoch == 1 {
-			res.firstLoss = mean
-		}
-		res.lastLoss = mean
-		fmt.Fprintf(out, "epoch %2d  train loss %.4f\n", epoch, mean)
-	}
-
 	before, err := logits(model, xTest)
 	if err != nil {
 		return res, err
@@ -124,6 +89,52 @@ func run(path string, epochs int, dir string, out io.Writer) (res result, err er
 	res.sameOutputs = slices.Equal(before, after)
 	fmt.Fprintf(out, "reloaded from %s: same outputs: %v\n", ckpt, res.sameOutputs)
 	return res, nil
+}
+
+// encode returns d's texts as ids of v and its labels.
+func encode(v *vocab.Vocab, d *imdb.Dataset) ([][]int64, []int64) {
+	ids := v.EncodeAll(vocab.TokenizeAll(d.Texts(), vocab.Whitespace))
+	labels := make([]int64, d.Len())
+	for i, e := range d.Examples {
+		labels[i] = int64(e.Label)
+	}
+	return ids, labels
+}
+
+// fit trains model with Adam on the tweets xs, labelled ys, for epochs
+// epochs of shuffled, bucketed batches of 16, and records the first and
+// last epochs' mean losses in res.
+func fit(model *lstm.Classifier, xs [][]int64, ys []int64, epochs int, out io.Writer, res *result) error {
+	opt, err := optim.New(model.Params.List(), optim.Config{LR: 0.01})
+	if err != nil {
+		return err
+	}
+	lengths := make([]int, len(xs))
+	for i, x := range xs {
+		lengths[i] = len(x)
+	}
+	sampler, err := seq.NewSampler(lengths, seq.Options{Batch: 16, Shuffle: true, Bucket: true, Seed: 1})
+	if err != nil {
+		return err
+	}
+	for epoch := 1; epoch <= epochs; epoch++ {
+		var sum float64
+		batches := sampler.Epoch(epoch)
+		for _, idx := range batches {
+			loss, err := step(model, opt, pick(xs, idx), pick(ys, idx))
+			if err != nil {
+				return err
+			}
+			sum += loss
+		}
+		mean := sum / float64(len(batches))
+		if epoch == 1 {
+			res.firstLoss = mean
+		}
+		res.lastLoss = mean
+		fmt.Fprintf(out, "epoch %2d  train loss %.4f\n", epoch, mean)
+	}
+	return nil
 }
 
 // step trains on one batch and returns its loss.
