@@ -187,7 +187,8 @@ else
 fi
 FITTED=$(sed -n 2p "$STAMP")
 # gotch's ts package: its ops keep their tensor arguments alive, its tensors
-# lose their 100 KB Go allocation (fitgotch.FitTS; a no-op once done, but
+# lose their 100 KB Go allocation, its scalars' Drop frees them
+# (fitgotch.FitTS; a no-op once done, but
 # vendor/ may be new while the fitted libtch came from the cache).
 go run ./internal/tools/fitgotch -ts vendor/github.com/sugarme/gotch/ts >/dev/null ||
   die "fitting gotch's ts package failed"

@@ -36,7 +36,7 @@ import (
 // Revision numbers what Fit writes. Raise it whenever a change to this
 // package changes the fitted files in a way Fingerprint does not see (the
 // stubbing rules, say), so that fitted copies are redone.
-const Revision = 3
+const Revision = 4
 
 // Config says what to fit to what.
 type Config struct {

@@ -83,15 +83,20 @@ func Pace(dir string) (bool, error) {
 	return true, writeAtomic(file, []byte(paceGo))
 }
 
-// FitTS fits gotch's ts package in dir: KeepAlive, then Pace. It reports
-// how many files it changed.
+// FitTS fits gotch's ts package in dir: KeepAlive, Pace, then
+// DropScalars. It reports how many files it changed.
 func FitTS(dir string) (changed int, err error) {
 	if changed, err = KeepAlive(dir); err != nil {
 		return changed, err
 	}
-	paced, err := Pace(dir)
-	if paced {
-		changed++
+	for _, fit := range []func(string) (bool, error){Pace, DropScalars} {
+		did, err := fit(dir)
+		if did {
+			changed++
+		}
+		if err != nil {
+			return changed, err
+		}
 	}
-	return changed, err
+	return changed, nil
 }

@@ -123,7 +123,7 @@ func (o *Optimizer) update(i int, p, g *ts.Tensor) {
 	defer s.Free()
 	c := o.cfg
 	if c.WeightDecay != 0 {
-		g = s.M(g.Add(s.M(p.MulScalar(ts.FloatScalar(c.WeightDecay), false)), false))
+		g = s.M(g.Add(s.M(p.MulScalar(s.Scalar(c.WeightDecay), false)), false))
 	}
 	m := o.m[i]
 	if c.Algorithm == "sgd" {

@@ -3,6 +3,7 @@ package tensor
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
 	"testing"
 
@@ -70,4 +71,20 @@ func TestInt64Fill(t *testing.T) {
 	if _, err := Int64Fill([]int64{-1}, gotch.CPU, func([]int64) error { return nil }); err == nil {
 		t.Error("shape [-1]: no error")
 	}
+}
+
+// TestScopeFreesScalars checks that Free frees a scope's scalars at once
+// (the fitted gotch's Scalar.Drop; gotch's own did nothing, leaving each
+// scalar to a garbage collection), and that freeing twice is harmless.
+func TestScopeFreesScalars(t *testing.T) {
+	var s Scope
+	sc := s.Scalar(2.5)
+	if v, err := sc.ToFloat(); err != nil || v != 2.5 {
+		t.Fatalf("ToFloat = %v, %v; want 2.5", v, err)
+	}
+	s.Free()
+	if c := reflect.ValueOf(sc).Elem().FieldByName("cscalar"); !c.IsNil() {
+		t.Error("the scalar still holds its C memory after Scope.Free")
+	}
+	sc.MustDrop() // a second drop does nothing
 }
