@@ -57,30 +57,44 @@ func torchrnnPace(live int) {
 // tensors instead (see torchrnnPace in paceGo). It reports whether it
 // changed anything: a package already paced is left alone.
 func Pace(dir string) (bool, error) {
-	path := filepath.Join(dir, "tensor.go")
+	edited, err := editOnce(filepath.Join(dir, "tensor.go"), "pace", paceCall,
+		[2]string{ballastLine, ""}, [2]string{registerLine, registerLine + paceCall})
+	if err != nil {
+		return false, err
+	}
+	added, err := addFile(filepath.Join(dir, paceFile), paceGo)
+	return edited || added, err
+}
+
+// editOnce rewrites the file at path, unless it holds done already: each
+// edit's old text, which must be there exactly once, becomes its new text.
+// It reports whether it wrote the file; what names the fit in errors.
+func editOnce(path, what, done string, edits ...[2]string) (bool, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return false, fmt.Errorf("fitgotch: pace: %w", err)
+		return false, fmt.Errorf("fitgotch: %s: %w", what, err)
 	}
-	changed := false
-	if !bytes.Contains(src, []byte(paceCall)) {
-		for _, line := range []string{ballastLine, registerLine} {
-			if bytes.Count(src, []byte(line)) != 1 {
-				return false, fmt.Errorf("fitgotch: pace: %s does not hold the line %q once: not gotch v0.9.1's", path, line)
-			}
+	if bytes.Contains(src, []byte(done)) {
+		return false, nil
+	}
+	for _, e := range edits {
+		if bytes.Count(src, []byte(e[0])) != 1 {
+			return false, fmt.Errorf("fitgotch: %s: %s does not hold %q once: not gotch v0.9.1's", what, path, e[0])
 		}
-		src = bytes.Replace(src, []byte(ballastLine), nil, 1)
-		src = bytes.Replace(src, []byte(registerLine), []byte(registerLine+paceCall), 1)
-		if err := writeAtomic(path, src); err != nil {
-			return false, err
-		}
-		changed = true
 	}
-	file := filepath.Join(dir, paceFile)
-	if old, err := os.ReadFile(file); err == nil && string(old) == paceGo {
-		return changed, nil
+	for _, e := range edits {
+		src = bytes.Replace(src, []byte(e[0]), []byte(e[1]), 1)
 	}
-	return true, writeAtomic(file, []byte(paceGo))
+	return true, writeAtomic(path, src)
+}
+
+// addFile writes content to path unless it holds it already, and reports
+// whether it wrote.
+func addFile(path, content string) (bool, error) {
+	if old, err := os.ReadFile(path); err == nil && string(old) == content {
+		return false, nil
+	}
+	return true, writeAtomic(path, []byte(content))
 }
 
 // FitTS fits gotch's ts package in dir: KeepAlive, Pace, then

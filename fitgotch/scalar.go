@@ -1,11 +1,6 @@
 package fitgotch
 
-import (
-	"bytes"
-	"fmt"
-	"os"
-	"path/filepath"
-)
+import "path/filepath"
 
 // The bodies of gotch's Scalar.Drop and Scalar.MustDrop (ts/scalar.go),
 // which free nothing, and what DropScalars puts in their place.
@@ -55,28 +50,11 @@ func torchrnnDropScalar(sc *Scalar) error {
 // dropScalarGo). It reports whether it changed anything: a package already
 // fitted is left alone.
 func DropScalars(dir string) (bool, error) {
-	path := filepath.Join(dir, "scalar.go")
-	src, err := os.ReadFile(path)
+	edited, err := editOnce(filepath.Join(dir, "scalar.go"), "scalars", dropScalarCheck,
+		[2]string{dropBody, dropFitted}, [2]string{mustDropBody, mustDropFitted})
 	if err != nil {
-		return false, fmt.Errorf("fitgotch: scalars: %w", err)
+		return false, err
 	}
-	changed := false
-	if !bytes.Contains(src, []byte(dropScalarCheck)) {
-		for _, body := range []string{dropBody, mustDropBody} {
-			if bytes.Count(src, []byte(body)) != 1 {
-				return false, fmt.Errorf("fitgotch: scalars: %s does not hold %q once: not gotch v0.9.1's", path, body)
-			}
-		}
-		src = bytes.Replace(src, []byte(dropBody), []byte(dropFitted), 1)
-		src = bytes.Replace(src, []byte(mustDropBody), []byte(mustDropFitted), 1)
-		if err := writeAtomic(path, src); err != nil {
-			return false, err
-		}
-		changed = true
-	}
-	file := filepath.Join(dir, dropScalarFile)
-	if old, err := os.ReadFile(file); err == nil && string(old) == dropScalarGo {
-		return changed, nil
-	}
-	return true, writeAtomic(file, []byte(dropScalarGo))
+	added, err := addFile(filepath.Join(dir, dropScalarFile), dropScalarGo)
+	return edited || added, err
 }
