@@ -81,3 +81,20 @@ func TestDropScalars(t *testing.T) {
 		t.Errorf("DropScalars on an unknown scalar.go: %v, want an error naming the file", err)
 	}
 }
+
+// TestFitTSTwice checks that fitting a fitted ts package changes nothing:
+// KeepAlive leaves the files Pace and DropScalars add alone.
+func TestFitTSTwice(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{"tensor.go": paceTensorGo, "scalar.go": scalarGo} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := FitTS(dir); err != nil || n == 0 {
+		t.Fatalf("FitTS = %d, %v; want changes", n, err)
+	}
+	if n, err := FitTS(dir); err != nil || n != 0 {
+		t.Errorf("FitTS again = %d, %v; want no change", n, err)
+	}
+}
