@@ -12,12 +12,24 @@ import (
 // file of its own (extensions_*.go) and lists them here.
 var extensionParts = []string{coreExtensions, sampleExtensions, lstmExtensions, distExtensions}
 
-// coreExtensions: cuDNN TF32 and serialization into memory.
+// coreExtensions: cuDNN TF32, copies to CUDA without a wait, and
+// serialization into memory.
 const coreExtensions = `
 // torchrnn extensions (added by internal/fitgotch).
 extern "C" int torchrnn_set_cudnn_tf32(int on);
 int torchrnn_set_cudnn_tf32(int on) {
   PROTECT(at::globalContext().setAllowTF32CuDNN(on != 0); return 1;)
+  return 0;
+}
+
+// torchrnn_copy_async copies CPU tensor t to CUDA device through
+// page-locked memory (libtorch's caching host allocator) with non_blocking:
+// the host neither waits for the GPU to reach the copy nor for the copy,
+// and the page-locked block is reused only after the copy. Writes the new
+// tensor to *out; returns 1, or 0 with the error set (no CUDA, say).
+extern "C" int torchrnn_copy_async(tensor t, int device, tensor *out);
+int torchrnn_copy_async(tensor t, int device, tensor *out) {
+  PROTECT(*out = new torch::Tensor(t->pin_memory().to(device_of_int(device), /*non_blocking=*/true)); return 1;)
   return 0;
 }
 

@@ -147,3 +147,57 @@ func TestClipGradNorm(t *testing.T) {
 		t.Errorf("norm %g, clipped gradient %v; want 5, [0.6 0.8]", norm, g)
 	}
 }
+
+// TestClipGradNormOnDevice: the same norm and gradients as ClipGradNorm
+// (PyTorch's clip_grad_norm_) over two parameters, clipped (joint norm 13
+// to 2) and not (max 20), without reading the norm back.
+func TestClipGradNormOnDevice(t *testing.T) {
+	runtime.LockOSThread()
+	for _, max := range []float64{2, 20} {
+		var got, want [][]float32
+		var norms [2]float64
+		for i, clip := range []func([]Param) (float64, error){
+			func(ps []Param) (float64, error) { return ClipGradNorm(ps, max) },
+			func(ps []Param) (float64, error) {
+				n, err := ClipGradNormOnDevice(ps, max)
+				if err != nil {
+					return 0, err
+				}
+				defer n.MustDrop()
+				return n.Float64Value([]int64{})
+			},
+		} {
+			a, b := param(t, "a", 3, 4), param(t, "b", 12)
+			quadratic(t, a, 1, 1) // gradients (3, 4) and (12): joint norm 13
+			quadratic(t, b, 1)
+			n, err := clip([]Param{a, b})
+			if err != nil {
+				t.Fatal(err)
+			}
+			norms[i] = n
+			ga, _ := tensor.Float32s(a.Tensor.MustGrad(false))
+			gb, _ := tensor.Float32s(b.Tensor.MustGrad(false))
+			if i == 0 {
+				want = [][]float32{ga, gb}
+			} else {
+				got = [][]float32{ga, gb}
+			}
+		}
+		if math.Abs(norms[0]-13) > 1e-5 || math.Abs(norms[1]-13) > 1e-5 {
+			t.Errorf("max %v: norms %v, want 13 from both", max, norms)
+		}
+		for i := range want {
+			for j := range want[i] {
+				if math.Abs(float64(got[i][j]-want[i][j])) > 1e-5 {
+					t.Errorf("max %v: gradients %v, ClipGradNorm's %v", max, got, want)
+				}
+			}
+		}
+	}
+	if _, err := ClipGradNormOnDevice(nil, 0); err == nil {
+		t.Error("max 0: no error")
+	}
+	if n, err := ClipGradNormOnDevice([]Param{param(t, "c", 1)}, 1); n != nil || err != nil {
+		t.Errorf("no gradients: %v, %v; want nil, nil", n, err)
+	}
+}

@@ -41,6 +41,45 @@ func ClipGradNorm(params []Param, max float64) (norm float64, err error) {
 	return norm, nil
 }
 
+// ClipGradNormOnDevice is ClipGradNorm without reading the norm back:
+// every gradient is multiplied by min(1, max/(norm+1e-6)) computed on the
+// gradients' device, exactly as torch.nn.utils.clip_grad_norm_ does, so on
+// CUDA the host does not wait for the GPU. It returns the norm before
+// clipping as a scalar tensor on that device, which the caller frees; nil
+// when no parameter has a gradient. max must be positive.
+func ClipGradNormOnDevice(params []Param, max float64) (norm *ts.Tensor, err error) {
+	defer tensor.Catch(&err, "optim: clip gradients")
+	if max <= 0 {
+		tensor.Fail("max norm %v, want > 0", max)
+	}
+	var s tensor.Scope
+	defer s.Free()
+	var grads, norms []*ts.Tensor
+	for _, p := range params {
+		g := s.M(p.Tensor.Grad(false))
+		if g.MustDefined() {
+			grads = append(grads, g)
+			norms = append(norms, s.M(g.Norm(false)))
+		}
+	}
+	if len(grads) == 0 {
+		return nil, nil
+	}
+	total := tensor.Must(s.M(ts.Stack(norms, 0)).Norm(false))
+	defer func() {
+		if err != nil {
+			total.MustDrop()
+		}
+	}()
+	coef := s.M(s.M(total.AddScalar(s.Scalar(1e-6), false)).Reciprocal(false))
+	tensor.InPlace(coef, func() error { return coef.MulScalar_(s.Scalar(max)) })
+	tensor.InPlace(coef, func() error { return coef.ClampMax_(s.Scalar(1)) })
+	for _, g := range grads {
+		tensor.InPlace(g, func() error { return g.Mul_(coef) })
+	}
+	return total, nil
+}
+
 // Save writes the optimizer state (step count and moments, keyed by
 // parameter name) to path atomically.
 func (o *Optimizer) Save(path string) (err error) {

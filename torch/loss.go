@@ -99,6 +99,41 @@ func Accuracy(logits, labels *Tensor, ignoreIndex int64) (correct, total int64, 
 	return correct, total, nil
 }
 
+// Correct is Accuracy's count of right predictions left on the logits'
+// device: an int64 scalar tensor, not read back, so a training step on
+// CUDA need not wait for the GPU to count (Accuracy copies the logits to
+// the host). Predictions and ignoreIndex are as Accuracy's; the caller
+// owns the result.
+func Correct(logits, labels *Tensor, ignoreIndex int64) (correct *Tensor, err error) {
+	defer tensor.Catch(&err, "torch: correct")
+	var s tensor.Scope
+	defer s.Free()
+	y := s.M(labels.Reshape([]int64{-1}, false))
+	n := y.Numel()
+	if n == 0 {
+		return tensor.Must(y.Sum(gotch.Int64, false)), nil // 0
+	}
+	if logits.Numel()%n != 0 {
+		tensor.Fail("%d logits for %d labels", logits.Numel(), n)
+	}
+	x := s.M(logits.Reshape([]int64{int64(n), -1}, false)) // [N, C]
+	var pred *Tensor
+	if x.MustSize()[1] == 1 {
+		pred = s.M(x.Gt(s.Scalar(0), false)) // [N, 1] bool: logit > 0 is class 1
+		pred = s.M(pred.Reshape([]int64{-1}, false))
+	} else {
+		pred = s.M(x.Argmax([]int64{1}, false, false))
+	}
+	if y.DType() != gotch.Int64 {
+		y = s.M(y.Totype(gotch.Int64, false))
+	}
+	right := s.M(pred.EqTensor(y, false))
+	if ignoreIndex != NoIgnore {
+		right = s.M(right.LogicalAnd(s.M(y.Ne(s.Scalar(float64(ignoreIndex)), false)), false))
+	}
+	return tensor.Must(right.Sum(gotch.Int64, false)), nil
+}
+
 // predicted is the class of one row of logits: argmax (first of ties, as
 // torch.argmax), or 1 when a single logit is positive.
 func predicted(row []float32) int64 {

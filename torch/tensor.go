@@ -65,7 +65,9 @@ func Int64s(t *Tensor) (out []int64, err error) {
 		}
 	}
 	out = make([]int64, src.Numel())
-	tensor.Check(src.CopyData(out, uint(len(out))))
+	if len(out) > 0 { // gotch's CopyData cannot tell an empty slice's type
+		tensor.Check(src.CopyData(out, uint(len(out))))
+	}
 	return out, nil
 }
 

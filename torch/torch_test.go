@@ -157,6 +157,51 @@ func TestAccuracyAndArgmax(t *testing.T) {
 	}
 }
 
+// TestCorrectMatchesAccuracy: the count left on the device equals
+// Accuracy's host count, for argmax over classes (ties included: logits on
+// a coarse grid), one logit per example, and an ignored class.
+func TestCorrectMatchesAccuracy(t *testing.T) {
+	LockThread()
+	rng := uint64(7)
+	next := func(n int) int { rng = rng*6364136223846793005 + 1442695040888963407; return int(rng>>33) % n }
+	for _, c := range []struct {
+		N, C   int
+		ignore int64
+	}{{40, 5, NoIgnore}, {40, 5, 2}, {33, 1, NoIgnore}, {0, 3, NoIgnore}} {
+		x := make([]float32, c.N*c.C)
+		for i := range x {
+			x[i] = float32(next(5) - 2) // -2..2: ties and zero logits
+		}
+		y := make([]int64, c.N)
+		for i := range y {
+			y[i] = int64(next(max(c.C, 2)))
+		}
+		logits, err := FromFloat32s(x, CPU, int64(c.N), int64(c.C))
+		if err != nil {
+			t.Fatal(err)
+		}
+		labels, _ := FromInt64s(y, CPU)
+		want, _, err := Accuracy(logits, labels, c.ignore)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Correct(logits, labels, c.ignore)
+		if err != nil {
+			t.Fatalf("%+v: %v", c, err)
+		}
+		if v, _ := Item(got); int64(v) != want || got.DType() != gotch.Int64 {
+			t.Errorf("%+v: Correct = %v (%v), Accuracy counts %d", c, v, got.DType(), want)
+		}
+		Free(logits, labels, got)
+	}
+	logits, _ := FromFloat32s([]float32{1, 2, 3}, CPU, 3, 1)
+	labels, _ := FromInt64s([]int64{1, 0}, CPU)
+	defer Free(logits, labels)
+	if _, err := Correct(logits, labels, NoIgnore); err == nil || !strings.Contains(err.Error(), "3 logits for 2 labels") {
+		t.Fatalf("3 logits for 2 labels: err %v", err)
+	}
+}
+
 func TestNoGradRestores(t *testing.T) {
 	LockThread()
 	if !GradEnabled() {

@@ -75,24 +75,24 @@ func (c *classifier) trainEpoch(ctx context.Context, epoch int) (phase, error) {
 	}
 	drop := c.drop.epoch(epoch)
 	feed := func(f context.Context, order [][]int) <-chan batch { return batches(f, c.train, order, c.pad, drop) }
-	return trainPass(ctx, c.out, epoch, c.cluster.shardOrder(order), c.cfg.DryRun, &c.guard, feed,
-		func(b batch) (loss float64, right, counted, tokens int64, err error) {
+	return trainPass(ctx, c.out, epoch, c.cluster.shardOrder(order), c.cfg, &c.guard, feed,
+		func(b batch) (batchStats, error) {
 			if b.B == 0 { // this rank's share of a batch smaller than the job
 				<-sizes
 				if err := c.cluster.idle(c.step, c.device); err != nil {
-					return 0, 0, 0, 0, err
+					return batchStats{}, err
 				}
-				return c.cluster.reduce(0, 0, 0, 0, 0)
+				return c.cluster.reduced(batchStats{})
 			}
 			if b.err != nil {
-				return 0, 0, 0, 0, b.err
+				return batchStats{}, b.err
 			}
 			c.cluster.setShare(b.B, <-sizes)
-			loss, right, err = c.batch(b, true)
-			if err != nil {
-				return 0, 0, 0, 0, err
+			m, err := c.trainBatch(b) // accuracy over examples
+			if err != nil || c.cluster == nil {
+				return m, err
 			}
-			return c.cluster.reduce(loss, int64(b.B), right, int64(b.B), b.tokens) // accuracy over examples
+			return c.cluster.reduced(m)
 		})
 }
 
@@ -115,7 +115,7 @@ func (c *classifier) evaluate(name string, epoch int) (phase, error) {
 		if b.err != nil {
 			return sum, b.err
 		}
-		loss, ok, err := c.batch(b, false)
+		loss, ok, err := c.batch(b)
 		if err != nil {
 			return sum, err
 		}
@@ -151,30 +151,47 @@ func evalOrder(lengths []int, batch int) [][]int {
 	return s.Epoch(0)
 }
 
-// batch runs one batch: forward and loss, and when training the Stepper's
-// step. It returns the mean loss and how many predictions were right.
-func (c *classifier) batch(b batch, train bool) (loss float64, correct int64, err error) {
+// trainBatch runs one training batch: forward, loss and the Stepper's
+// step, reading nothing back (batchStats: the loss and the right count stay
+// on the device).
+func (c *classifier) trainBatch(b batch) (m batchStats, err error) {
+	defer tensor.Catch(&err, "train: batch")
 	var s tensor.Scope
 	defer s.Free()
-	var step *Stepper // nil: evaluate
-	if train {
-		step = c.step
-	}
-	loss, err = step.Batch(func() (*torch.Tensor, error) {
-		ids := s.M(tensor.Int64Fill([]int64{int64(b.B), int64(b.T)}, c.device, func(data []int64) error {
-			return c.pad.PadInto(data, b.seqs, b.T) // padded straight into the tensor
-		}))
-		labels := s.M(tensor.Int64(b.labels, []int64{int64(b.B)}, c.device))
-		logits := s.M(c.model.Forward(ids, b.lengths, train)) // [B, T] -> [B, 1] or [B, C]
+	logits, labels := c.forward(&s, b, true)
+	loss := s.M(c.model.WeightedLoss(logits, labels, c.weights))
+	right := s.M(torch.Correct(logits, labels, torch.NoIgnore))
+	tensor.Check(c.step.Train(loss))
+	s.Free(loss, right) // kept: the batchStats's
+	return batchStats{lossT: loss, rightT: right, counted: int64(b.B), tokens: b.tokens}, nil
+}
+
+// batch evaluates one batch without gradients. It returns the mean loss
+// and how many predictions were right.
+func (c *classifier) batch(b batch) (loss float64, correct int64, err error) {
+	var s tensor.Scope
+	defer s.Free()
+	var eval *Stepper // nil: evaluate
+	loss, err = eval.Batch(func() (*torch.Tensor, error) {
+		logits, labels := c.forward(&s, b, false)
 		var err error
 		correct, _, err = torch.Accuracy(logits, labels, torch.NoIgnore)
 		tensor.Check(err)
-		if !train {
-			tensor.Check(c.scores.add(logits, b.labels))
-		}
+		tensor.Check(c.scores.add(logits, b.labels))
 		return s.M(c.model.WeightedLoss(logits, labels, c.weights)), nil
 	})
 	return loss, correct, err
+}
+
+// forward makes b's ids and labels on the device and runs the model:
+// logits [B, 1] or [B, C] and labels [B], freed with s. It panics on
+// error (tensor.Catch).
+func (c *classifier) forward(s *tensor.Scope, b batch, train bool) (logits, labels *torch.Tensor) {
+	ids := s.M(tensor.Int64Fill([]int64{int64(b.B), int64(b.T)}, c.device, func(data []int64) error {
+		return c.pad.PadInto(data, b.seqs, b.T) // padded straight into the tensor
+	}))
+	labels = s.M(tensor.Int64(b.labels, []int64{int64(b.B)}, c.device))
+	return s.M(c.model.Forward(ids, b.lengths, train)), labels
 }
 
 func describe(m *lstm.Classifier, hw hardware) string {

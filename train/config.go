@@ -19,32 +19,33 @@ import (
 // shape is lstm.Config. A zero field means its default, except the booleans,
 // whose defaults are set by DefaultConfig and RegisterFlags.
 type Config struct {
-	Task        string  `json:"task"`         // classify or lm
-	Data        string  `json:"data"`         // classify: aclImdb folder or archive, .csv or .tsv; "" = built-in sample
-	Download    bool    `json:"download"`     // classify: fetch the full IMDB into Data (or ./data)
-	Tokenizer   string  `json:"tokenizer"`    // classify: imdb, whitespace or chars
-	Text        string  `json:"text"`         // lm: a UTF-8 text file; "" = built-in tiny shakespeare
-	Level       string  `json:"level"`        // lm: char or word
-	BPTT        int     `json:"bptt"`         // lm: window length of truncated backpropagation
-	Epochs      int     `json:"epochs"`       // epochs to train
-	Batch       int     `json:"batch"`        // examples (or streams) per batch
-	LR          float64 `json:"lr"`           // learning rate
-	Optimizer   string  `json:"optimizer"`    // adam or sgd
-	WeightDecay float64 `json:"weight_decay"` // L2 penalty
-	Clip        float64 `json:"clip"`         // max gradient norm; 0, negative or +Inf (stored as -1): no clipping
-	MaxLen      int     `json:"max_len"`      // classify: tokens kept per text; negative: all
-	Truncate    string  `json:"truncate"`     // classify: keep the head or the tail of longer texts
-	MinFreq     int     `json:"min_freq"`     // drop rarer tokens from the vocabulary
-	MaxVocab    int     `json:"max_vocab"`    // vocabulary size cap, specials included; 0: none
-	Bucket      bool    `json:"bucket"`       // batch texts of similar length
-	Valid       float64 `json:"valid"`        // validation share of the training data, in (0, 1)
-	Seed        int64   `json:"seed"`         // seeds the split, the batches and libtorch
-	Device      string  `json:"device"`       // auto, cpu, cuda or cuda:N
-	Strategy    string  `json:"strategy"`     // auto, packed or padded
-	Threads     int     `json:"threads"`      // libtorch threads; 0: the best measured for the strategy
-	Out         string  `json:"out"`          // run folder; "" = runs/<task>-<time>
-	DryRun      bool    `json:"dry_run"`      // one batch per phase
-	Patience    int     `json:"patience"`     // stop after this many epochs without a better validation score; 0: never
+	Task        string  `json:"task"`                 // classify or lm
+	Data        string  `json:"data"`                 // classify: aclImdb folder or archive, .csv or .tsv; "" = built-in sample
+	Download    bool    `json:"download"`             // classify: fetch the full IMDB into Data (or ./data)
+	Tokenizer   string  `json:"tokenizer"`            // classify: imdb, whitespace or chars
+	Text        string  `json:"text"`                 // lm: a UTF-8 text file; "" = built-in tiny shakespeare
+	Level       string  `json:"level"`                // lm: char or word
+	BPTT        int     `json:"bptt"`                 // lm: window length of truncated backpropagation
+	Epochs      int     `json:"epochs"`               // epochs to train
+	Batch       int     `json:"batch"`                // examples (or streams) per batch
+	LR          float64 `json:"lr"`                   // learning rate
+	Optimizer   string  `json:"optimizer"`            // adam or sgd
+	WeightDecay float64 `json:"weight_decay"`         // L2 penalty
+	Clip        float64 `json:"clip"`                 // max gradient norm; 0, negative or +Inf (stored as -1): no clipping
+	MaxLen      int     `json:"max_len"`              // classify: tokens kept per text; negative: all
+	Truncate    string  `json:"truncate"`             // classify: keep the head or the tail of longer texts
+	MinFreq     int     `json:"min_freq"`             // drop rarer tokens from the vocabulary
+	MaxVocab    int     `json:"max_vocab"`            // vocabulary size cap, specials included; 0: none
+	Bucket      bool    `json:"bucket"`               // batch texts of similar length
+	Valid       float64 `json:"valid"`                // validation share of the training data, in (0, 1)
+	Seed        int64   `json:"seed"`                 // seeds the split, the batches and libtorch
+	Device      string  `json:"device"`               // auto, cpu, cuda or cuda:N
+	Strategy    string  `json:"strategy"`             // auto, packed or padded
+	Threads     int     `json:"threads"`              // libtorch threads; 0: the best measured for the strategy
+	ReadEvery   int     `json:"read_every,omitempty"` // training batches between reads of loss and accuracy from a GPU; 0: 50
+	Out         string  `json:"out"`                  // run folder; "" = runs/<task>-<time>
+	DryRun      bool    `json:"dry_run"`              // one batch per phase
+	Patience    int     `json:"patience"`             // stop after this many epochs without a better validation score; 0: never
 
 	tagSettings      // -task tag: files, format, tag column, character features (tag_config.go)
 	classifySettings // -task classify: table columns; its -train/-dev/-test are tagSettings' (classify_config.go)
@@ -114,6 +115,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Device, "device", c.Device, "auto, cpu, cuda or cuda:N")
 	fs.StringVar(&c.Strategy, "strategy", c.Strategy, "how variable lengths run: auto (padded on CPU, packed on CUDA), packed or padded")
 	fs.IntVar(&c.Threads, "threads", c.Threads, "libtorch CPU threads; 0: 1 for padded, all cores for packed (fastest measured)")
+	fs.IntVar(&c.ReadEvery, "read-every", c.ReadEvery, "on a GPU, training batches whose loss and accuracy are summed on the GPU between reads (each read waits for the GPU); 0: 50, 1: every batch (a diverging loss named to its batch)")
 	fs.StringVar(&c.Out, "out", c.Out, "run folder to write; empty: runs/<task>-<date>-<time>")
 	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "run one batch per phase and stop (a quick check)")
 	fs.IntVar(&c.Patience, "patience", c.Patience, "stop after this many epochs without a better validation score; 0: never")
@@ -206,6 +208,8 @@ func (c Config) validateCommon() error {
 		return bad("strategy", c.Strategy, "want auto, packed or padded")
 	case c.Threads < 0:
 		return bad("threads", c.Threads, "must not be negative")
+	case c.ReadEvery < 0:
+		return bad("read-every", c.ReadEvery, "must not be negative")
 	case c.Patience < 0:
 		return bad("patience", c.Patience, "must not be negative")
 	case !validDevice(c.Device):

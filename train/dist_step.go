@@ -94,6 +94,17 @@ func (c *cluster) idle(step *Stepper, device torch.Device) error {
 	return err
 }
 
+// reduced is reduce for the batchStats of one batch, read back first: the sums
+// over the ranks, accuracy over examples.
+func (c *cluster) reduced(m batchStats) (batchStats, error) {
+	m, err := m.read()
+	if err != nil {
+		return batchStats{}, err
+	}
+	loss, right, counted, tokens, err := c.reduce(m.loss, m.counted, m.right, m.counted, m.tokens)
+	return batchStats{loss: loss, right: right, counted: counted, tokens: tokens}, err
+}
+
 // reduce sums a batch's measures over the ranks: meanLoss (over this
 // rank's weight items) becomes the batch's mean loss, the counts their
 // totals. A rank interrupted (Ctrl-C) stops every rank after this batch.

@@ -87,10 +87,10 @@ func (c *translator) epochMetrics(epoch int, tr, va phase) rundir.Epoch {
 func (c *translator) trainEpoch(ctx context.Context, epoch int) (phase, error) {
 	c.step.Opt.SetLR(epochLR(c.cfg.LR, c.cfg.LRFinal, epoch, c.cfg.Epochs))
 	feed := func(f context.Context, order [][]int) <-chan s2sBatch { return s2sBatches(f, c.train, order, c.bos) }
-	return trainPass(ctx, c.out, epoch, c.sampler.Epoch(epoch-1), c.cfg.DryRun, &c.guard, feed,
-		func(b s2sBatch) (loss float64, right, counted, tokens int64, err error) {
-			loss, right, err = c.batch(b, true)
-			return loss, right, b.tokens, b.tokens, err
+	return trainPass(ctx, c.out, epoch, c.sampler.Epoch(epoch-1), c.cfg, &c.guard, feed,
+		func(b s2sBatch) (batchStats, error) {
+			loss, right, err := c.batch(b, true)
+			return batchStats{loss: loss, right: right, counted: b.tokens, tokens: b.tokens}, err
 		})
 }
 

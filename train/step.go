@@ -102,4 +102,36 @@ func (s *Stepper) Update(loss *torch.Tensor) (value, norm float64, err error) {
 	return value, norm, nil
 }
 
+// Train is Step that reads nothing back to the host: the gradients are
+// clipped by a factor computed on their device (optim.ClipGradNormOnDevice)
+// and the loss is left for the caller to read when it likes, so on CUDA
+// the host queues the next batch while the GPU still runs this one. On the
+// CPU, where a read costs no wait, and with SkipNonFinite, which needs the
+// values on the host, it is Step.
+func (s *Stepper) Train(loss *torch.Tensor) error {
+	return s.train(loss, s.SkipNonFinite || tensor.OnCPU(loss))
+}
+
+// train is Train; read says whether to take Step's reading path.
+func (s *Stepper) train(loss *torch.Tensor, read bool) (err error) {
+	if read {
+		_, _, err = s.Step(loss)
+		return err
+	}
+	if err := s.Backward(loss); err != nil {
+		return err
+	}
+	defer tensor.Catch(&err, "train: step")
+	if s.Sync != nil {
+		tensor.Check(s.Sync())
+	}
+	if s.Clip > 0 {
+		if norm := tensor.Val(optim.ClipGradNormOnDevice(s.Params, s.Clip)); norm != nil {
+			norm.MustDrop()
+		}
+	}
+	tensor.Check(s.Opt.Step())
+	return nil
+}
+
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

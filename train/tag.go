@@ -123,10 +123,10 @@ func (c *tagger) trainEpoch(ctx context.Context, epoch int) (phase, error) {
 	feed := func(f context.Context, order [][]int) <-chan tagBatch {
 		return tagBatches(f, c.train, order, c.spell, drop)
 	}
-	return trainPass(ctx, c.out, epoch, c.sampler.Epoch(epoch-1), c.cfg.DryRun, &c.guard, feed,
-		func(b tagBatch) (loss float64, right, counted, tokens int64, err error) {
-			loss, right, _, err = c.batch(b, true)
-			return loss, right, b.tokens, b.tokens, err // accuracy over tokens
+	return trainPass(ctx, c.out, epoch, c.sampler.Epoch(epoch-1), c.cfg, &c.guard, feed,
+		func(b tagBatch) (batchStats, error) {
+			loss, right, _, err := c.batch(b, true)
+			return batchStats{loss: loss, right: right, counted: b.tokens, tokens: b.tokens}, err // accuracy over tokens
 		})
 }
 

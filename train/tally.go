@@ -6,10 +6,12 @@ import (
 	"io"
 	"time"
 
+	"github.com/torchrnn/torchrnn/internal/tensor"
 	"github.com/torchrnn/torchrnn/lstm"
 	"github.com/torchrnn/torchrnn/report"
 	"github.com/torchrnn/torchrnn/rundir"
 	"github.com/torchrnn/torchrnn/seq"
+	"github.com/torchrnn/torchrnn/torch"
 )
 
 // tally sums the batches of one training pass and shows them on a progress
@@ -22,33 +24,120 @@ type tally struct {
 	loss           float64
 	right, counted int64
 	tokens         int64
+	pend           pending // batches whose values are still on the device
+	every          int     // batches summed between reads; 0: readEvery on a GPU, 1 on the CPU
+}
+
+// batchStats is what one training batch measured: its mean loss and how many
+// of counted predictions were right, and its tokens. A batch on CUDA
+// leaves the loss and the right count on the device (lossT, rightT: the
+// tally takes them and frees them) and the tally reads them once every
+// readEvery batches (-read-every), so the step never waits for the GPU;
+// loss and right are then unset. A batch on the CPU is read at once.
+type batchStats struct {
+	loss           float64
+	right, counted int64
+	tokens         int64
+	lossT, rightT  *torch.Tensor // scalar mean loss, int64 right count; nil: loss and right hold them
+}
+
+// readEvery is how many batches the tally sums on a GPU between reads of
+// their losses and right counts (each read waits for the GPU), unless
+// -read-every says otherwise.
+// A loss that is not finite or explodes is found at the read that follows.
+const readEvery = 50
+
+// read returns m with its device values read back and freed.
+func (m batchStats) read() (batchStats, error) {
+	if m.lossT == nil {
+		return m, nil
+	}
+	defer torch.Free(m.lossT, m.rightT)
+	loss, err := torch.Item(m.lossT)
+	if err != nil {
+		return m, err
+	}
+	right, err := torch.Item(m.rightT)
+	if err != nil {
+		return m, err
+	}
+	m.loss, m.right, m.lossT, m.rightT = loss, int64(right), nil, nil
+	return m, nil
+}
+
+// pending sums measures on the device, without a read.
+type pending struct {
+	n               int
+	counted, tokens int64
+	loss, right     *torch.Tensor // running sums of the batches' mean losses and right counts
+}
+
+// add takes m's device values (freeing them) into the sums.
+func (p *pending) add(m batchStats) (err error) {
+	defer torch.Free(m.lossT, m.rightT)
+	defer tensor.Catch(&err, "train: sum batch measures")
+	tensor.NoGrad(func() {
+		if p.loss == nil {
+			p.loss = tensor.Must(m.lossT.Detach(false))
+			p.right = tensor.Must(m.rightT.Detach(false))
+		} else {
+			tensor.InPlace(p.loss, func() error { return p.loss.Add_(m.lossT) })
+			tensor.InPlace(p.right, func() error { return p.right.Add_(m.rightT) })
+		}
+	})
+	p.n++
+	p.counted, p.tokens = p.counted+m.counted, p.tokens+m.tokens
+	return nil
+}
+
+// take reads the sums as one batchStats of n batches (its loss the sum of
+// their mean losses) and empties p.
+func (p *pending) take() (m batchStats, n int, err error) {
+	m = batchStats{lossT: p.loss, rightT: p.right, counted: p.counted, tokens: p.tokens}
+	n = p.n
+	*p = pending{}
+	m, err = m.read()
+	return m, n, err
+}
+
+// free drops sums that were never read (a pass that ended in an error).
+func (p *pending) free() {
+	torch.Free(p.loss, p.right)
+	*p = pending{}
 }
 
 // trainPass runs one training epoch over the batches feed makes from order
 // (only the first on a dry run): step trains on each and says what it
-// measured, g checks its loss, the totals are tallied. On ctx's end it
-// finishes the batch at hand and returns what it measured so far.
-func trainPass[B any](ctx context.Context, out io.Writer, epoch int, order [][]int, dryRun bool, g *guard,
+// measured, g checks its loss, the totals are tallied (read from a GPU
+// every cfg.ReadEvery batches: see batchStats). On ctx's end it finishes
+// the batch at hand and returns what it measured so far.
+func trainPass[B any](ctx context.Context, out io.Writer, epoch int, order [][]int, cfg Config, g *guard,
 	feed func(context.Context, [][]int) <-chan B,
-	step func(B) (loss float64, right, counted, tokens int64, err error)) (phase, error) {
-	if dryRun {
+	step func(B) (batchStats, error)) (phase, error) {
+	if cfg.DryRun {
 		order = order[:min(1, len(order))]
 	}
 	f, stop := context.WithCancel(context.Background())
 	defer stop() // ends the feed when the pass returns early
 	t := newTally(out, "train", epoch, len(order))
+	t.every = cfg.ReadEvery
 	defer t.prog.Finish()
+	defer t.pend.free()
 	for b := range feed(f, order) {
-		loss, right, counted, tokens, err := step(b)
+		m, err := step(b)
 		if err != nil {
+			torch.Free(m.lossT, m.rightT)
 			return phase{}, err
 		}
-		if err := t.add(g, epoch, loss, right, counted, tokens); err != nil {
+		if err := t.add(g, epoch, m); err != nil {
 			return phase{}, err
 		}
 		if ctx.Err() != nil {
 			break
 		}
+	}
+	if err := t.flush(g, epoch); err != nil {
+		return phase{}, err
 	}
 	return t.phase(), nil
 }
@@ -65,14 +154,53 @@ func newTally(out io.Writer, name string, epoch, batches int) *tally {
 }
 
 // add records one batch, after g has checked its loss (a NaN or exploding
-// loss is an error that ends the pass).
-func (t *tally) add(g *guard, epoch int, loss float64, right, counted, tokens int64) error {
-	if err := g.check(loss, epoch, t.n+1); err != nil {
+// loss is an error that ends the pass). A batch whose values are on a GPU
+// waits on the device (pending) until every batches have; see batchStats.
+func (t *tally) add(g *guard, epoch int, m batchStats) error {
+	every := t.every
+	if every == 0 {
+		every = 1
+		if m.lossT != nil && !tensor.OnCPU(m.lossT) {
+			every = readEvery
+		}
+	}
+	if m.lossT != nil && every > 1 {
+		if err := t.pend.add(m); err != nil {
+			return err
+		}
+		if t.pend.n < every {
+			return nil
+		}
+		return t.flush(g, epoch)
+	}
+	m, err := m.read()
+	if err != nil {
 		return err
 	}
-	t.n++
-	t.loss += loss
-	t.right, t.counted, t.tokens = t.right+right, t.counted+counted, t.tokens+tokens
+	return t.record(g, epoch, m, 1)
+}
+
+// flush reads and records the batches waiting on the device, if any.
+func (t *tally) flush(g *guard, epoch int) error {
+	if t.pend.n == 0 {
+		return nil
+	}
+	m, n, err := t.pend.take()
+	if err != nil {
+		return err
+	}
+	return t.record(g, epoch, m, n)
+}
+
+// record adds m, the sums of n batches read back, after g has checked
+// their mean loss.
+func (t *tally) record(g *guard, epoch int, m batchStats, n int) error {
+	if err := g.check(m.loss/float64(n), epoch, t.n+n); err != nil {
+		return err
+	}
+	t.n += n
+	t.loss += m.loss
+	t.right, t.counted, t.tokens = t.right+m.right, t.counted+m.counted, t.tokens+m.tokens
 	t.prog.Update(t.n, t.loss/float64(t.n), float64(t.right)/float64(max(t.counted, 1)), t.tokens)
 	return nil
 }

@@ -189,9 +189,11 @@ func Int64Fill(shape []int64, device gotch.Device, fill func(data []int64) error
 	return moved(t, device)
 }
 
+// moved copies CPU tensor t to device, without waiting for the GPU
+// (libtorch.CopyAsync), and frees t.
 func moved(t *ts.Tensor, device gotch.Device) (*ts.Tensor, error) {
-	d, err := t.To(device, true)
-	return d, libtorch.Err(err)
+	defer t.MustDrop()
+	return libtorch.CopyAsync(t, device)
 }
 
 // Float32s copies a tensor's values to the host as float32 (libtorch's
@@ -206,6 +208,9 @@ func Float32s(t *ts.Tensor) ([]float32, error) {
 		t = f
 	}
 	out := make([]float32, t.Numel())
+	if len(out) == 0 { // gotch's CopyData cannot tell an empty slice's type
+		return out, nil
+	}
 	return out, libtorch.Err(t.CopyData(out, uint(len(out))))
 }
 
