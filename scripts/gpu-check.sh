@@ -40,10 +40,12 @@ exec > >(tee -a "$LOG") 2>&1
 say() { echo "gpu-check: $*"; }
 die() { say "error: $*"; exit 1; }
 now() { date +%s.%N; }
-# stamp prefixes each line with the Unix time it came, for the windows in
-# which the GPU's utilization is averaged.
-stamp() { python3 -u -c 'import sys, time
-for l in sys.stdin: print(f"{time.time():.3f} {l}", end="", flush=True)'; }
+# stamp prefixes each line with the Unix time it came (bench/gpu/stamp.py),
+# for the windows in which the GPU's utilization is averaged.
+stamp() { python3 bench/gpu/stamp.py "$@"; }
+# TIME measures a run's peak memory where GNU time is installed.
+TIME=
+[ -x /usr/bin/time ] && TIME="/usr/bin/time -v"
 # sampler_start FILE: the GPU's utilization (percent of the last sample
 # period in which a kernel ran) every 100 ms, stamped; none without nvidia-smi.
 SAMPLER=
@@ -65,8 +67,8 @@ train_imdb() {
   local name=$1
   shift
   rm -rf "$WORK/runs/$name"
-  /usr/bin/time -v "$WORK/bin/train" -data "$DATA" -device "$DEVICE" -members 1 "$@" -out "$WORK/runs/$name" </dev/null 2>"$WORK/${name}_time.txt" |
-    tr '\r' '\n' | grep --line-buffered -v '^train  \|^valid  \|^test  ' | stamp | tee "$OUTDIR/${name}_log.txt"
+  $TIME "$WORK/bin/train" -data "$DATA" -device "$DEVICE" -members 1 "$@" -out "$WORK/runs/$name" </dev/null 2>"$WORK/${name}_time.txt" |
+    stamp --drop 'train  |valid  |test  ' | tee "$OUTDIR/${name}_log.txt"
   cp "$WORK/runs/$name/metrics.jsonl" "$OUTDIR/${name}_metrics.jsonl"
   cp "$WORK/runs/$name/times.jsonl" "$OUTDIR/${name}_times.jsonl"
 }
