@@ -113,7 +113,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.Valid, "valid", c.Valid, "share of the training data held out for validation, in (0, 1)")
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "random seed")
 	fs.StringVar(&c.Device, "device", c.Device, "auto, cpu, cuda or cuda:N")
-	fs.StringVar(&c.Strategy, "strategy", c.Strategy, "how variable lengths run: auto (padded on CPU, packed on CUDA), packed or padded")
+	fs.StringVar(&c.Strategy, "strategy", c.Strategy, "how variable lengths run: auto (padded; on CUDA packed for tasks other than classify), packed or padded")
 	fs.IntVar(&c.Threads, "threads", c.Threads, "libtorch CPU threads; 0: 1 for padded, all cores for packed (fastest measured)")
 	fs.IntVar(&c.ReadEvery, "read-every", c.ReadEvery, "on a GPU, training batches whose loss and accuracy are summed on the GPU between reads (each read waits for the GPU); 0: 50, 1: every batch (a diverging loss named to its batch)")
 	fs.StringVar(&c.Out, "out", c.Out, "run folder to write; empty: runs/<task>-<date>-<time>")
