@@ -19,19 +19,11 @@ func ClipGradNorm(params []Param, max float64) (norm float64, err error) {
 	defer tensor.Catch(&err, "optim: clip gradients")
 	var s tensor.Scope
 	defer s.Free()
-	var grads, norms []*ts.Tensor
-	for _, p := range params {
-		g := s.M(p.Tensor.Grad(false))
-		if g.MustDefined() {
-			grads = append(grads, g)
-			norms = append(norms, s.M(g.Norm(false)))
-		}
-	}
-	if len(grads) == 0 {
+	grads, total := jointNorm(&s, params)
+	if total == nil {
 		return 0, nil
 	}
-	total := s.M(s.M(ts.Stack(norms, 0)).Norm(false))
-	norm = tensor.Val(total.Float64Value([]int64{}))
+	norm = tensor.Val(s.T(total).Float64Value([]int64{}))
 	if max > 0 && norm > max {
 		scale := s.Scalar(max / (norm + 1e-6))
 		for _, g := range grads {
@@ -54,18 +46,10 @@ func ClipGradNormOnDevice(params []Param, max float64) (norm *ts.Tensor, err err
 	}
 	var s tensor.Scope
 	defer s.Free()
-	var grads, norms []*ts.Tensor
-	for _, p := range params {
-		g := s.M(p.Tensor.Grad(false))
-		if g.MustDefined() {
-			grads = append(grads, g)
-			norms = append(norms, s.M(g.Norm(false)))
-		}
-	}
-	if len(grads) == 0 {
+	grads, total := jointNorm(&s, params)
+	if total == nil {
 		return nil, nil
 	}
-	total := tensor.Must(s.M(ts.Stack(norms, 0)).Norm(false))
 	defer func() {
 		if err != nil {
 			total.MustDrop()
@@ -78,6 +62,24 @@ func ClipGradNormOnDevice(params []Param, max float64) (norm *ts.Tensor, err err
 		tensor.InPlace(g, func() error { return g.Mul_(coef) })
 	}
 	return total, nil
+}
+
+// jointNorm returns the parameters' gradients that are defined (freed with
+// s) and their joint L2 norm, a scalar tensor on their device that the
+// caller frees; nil, nil when none is defined.
+func jointNorm(s *tensor.Scope, params []Param) (grads []*ts.Tensor, total *ts.Tensor) {
+	var norms []*ts.Tensor
+	for _, p := range params {
+		g := s.M(p.Tensor.Grad(false))
+		if g.MustDefined() {
+			grads = append(grads, g)
+			norms = append(norms, s.M(g.Norm(false)))
+		}
+	}
+	if len(grads) == 0 {
+		return nil, nil
+	}
+	return grads, tensor.Must(s.M(ts.Stack(norms, 0)).Norm(false))
 }
 
 // Save writes the optimizer state (step count and moments, keyed by
