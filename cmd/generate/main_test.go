@@ -87,3 +87,17 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestSampleDevice: -device auto samples one stream on the CPU and leaves
+// a batch of streams, and every named device, as asked.
+func TestSampleDevice(t *testing.T) {
+	for _, c := range []struct {
+		device  string
+		samples int
+		want    string
+	}{{"auto", 1, "cpu"}, {"auto", 16, "auto"}, {"cuda", 1, "cuda"}, {"cpu", 4, "cpu"}, {"cuda:1", 1, "cuda:1"}} {
+		if got := sampleDevice(c.device, c.samples); got != c.want {
+			t.Errorf("sampleDevice(%q, %d) = %q, want %q", c.device, c.samples, got, c.want)
+		}
+	}
+}
