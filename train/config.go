@@ -42,7 +42,7 @@ type Config struct {
 	Device      string  `json:"device"`               // auto, cpu, cuda or cuda:N
 	Strategy    string  `json:"strategy"`             // auto, packed or padded
 	Threads     int     `json:"threads"`              // libtorch threads; 0: the best measured for the strategy
-	ReadEvery   int     `json:"read_every,omitempty"` // training batches between reads of loss and accuracy from a GPU; 0: 50
+	ReadEvery   int     `json:"read_every,omitempty"` // training batches summed on the device between reads of loss and accuracy; 0: 50 on a GPU, 1 on the CPU
 	Out         string  `json:"out"`                  // run folder; "" = runs/<task>-<time>
 	DryRun      bool    `json:"dry_run"`              // one batch per phase
 	Patience    int     `json:"patience"`             // stop after this many epochs without a better validation score; 0: never
@@ -115,7 +115,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Device, "device", c.Device, "auto, cpu, cuda or cuda:N")
 	fs.StringVar(&c.Strategy, "strategy", c.Strategy, "how variable lengths run: auto (padded; on CUDA packed for tasks other than classify), packed or padded")
 	fs.IntVar(&c.Threads, "threads", c.Threads, "libtorch CPU threads; 0: 1 for padded, all cores for packed (fastest measured)")
-	fs.IntVar(&c.ReadEvery, "read-every", c.ReadEvery, "on a GPU, training batches whose loss and accuracy are summed on the GPU between reads (each read waits for the GPU); 0: 50, 1: every batch (a diverging loss named to its batch)")
+	fs.IntVar(&c.ReadEvery, "read-every", c.ReadEvery, "training batches whose loss and accuracy are summed on the device between reads (on a GPU each read waits for it); 0: 50 on a GPU, 1 on the CPU; 1: every batch (a diverging loss named to its batch)")
 	fs.StringVar(&c.Out, "out", c.Out, "run folder to write; empty: runs/<task>-<date>-<time>")
 	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "run one batch per phase and stop (a quick check)")
 	fs.IntVar(&c.Patience, "patience", c.Patience, "stop after this many epochs without a better validation score; 0: never")

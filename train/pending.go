@@ -9,8 +9,9 @@ import (
 // of counted predictions were right, and its tokens. A batch on CUDA
 // leaves the loss and the right count on the device (lossT, rightT: the
 // tally takes them and frees them) and the tally reads them once every
-// readEvery batches (-read-every), so the step never waits for the GPU;
-// loss and right are then unset. A batch on the CPU is read at once.
+// readEvery batches, so the step never waits for the GPU; loss and right
+// are then unset. A batch on the CPU is read at once (both unless
+// -read-every says otherwise).
 type batchStats struct {
 	loss           float64
 	right, counted int64

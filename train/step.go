@@ -102,22 +102,23 @@ func (s *Stepper) Update(loss *torch.Tensor) (value, norm float64, err error) {
 	return value, norm, nil
 }
 
-// Train is Step that reads nothing back to the host: the gradients are
-// clipped by a factor computed on their device (optim.ClipGradNormOnDevice)
-// and the loss is left for the caller to read when it likes, so on CUDA
-// the host queues the next batch while the GPU still runs this one. On the
-// CPU, where a read costs no wait, and with SkipNonFinite, which needs the
-// values on the host, it is Step.
+// Train is Step without reading the loss back: the caller reads it when
+// it likes (package train every few batches). On CUDA the gradients are
+// clipped by a factor computed on their device
+// (optim.ClipGradNormOnDevice), so the host queues the next batch while the
+// GPU still runs this one; on the CPU, where a read costs no wait, by
+// ClipGradNorm. With SkipNonFinite, which needs the values on the host, it
+// is Step.
 func (s *Stepper) Train(loss *torch.Tensor) error {
-	return s.train(loss, s.SkipNonFinite || tensor.OnCPU(loss))
-}
-
-// train is Train; read says whether to take Step's reading path.
-func (s *Stepper) train(loss *torch.Tensor, read bool) (err error) {
-	if read {
-		_, _, err = s.Step(loss)
+	if s.SkipNonFinite {
+		_, _, err := s.Step(loss)
 		return err
 	}
+	return s.train(loss, tensor.OnCPU(loss))
+}
+
+// train is Train's step; hostClip says whether to clip with a read norm.
+func (s *Stepper) train(loss *torch.Tensor, hostClip bool) (err error) {
 	if err := s.Backward(loss); err != nil {
 		return err
 	}
@@ -125,7 +126,10 @@ func (s *Stepper) train(loss *torch.Tensor, read bool) (err error) {
 	if s.Sync != nil {
 		tensor.Check(s.Sync())
 	}
-	if s.Clip > 0 {
+	switch {
+	case s.Clip > 0 && hostClip:
+		tensor.Val(optim.ClipGradNorm(s.Params, s.Clip))
+	case s.Clip > 0:
 		if norm := tensor.Val(optim.ClipGradNormOnDevice(s.Params, s.Clip)); norm != nil {
 			norm.MustDrop()
 		}

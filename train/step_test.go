@@ -189,15 +189,15 @@ func TestBatch(t *testing.T) {
 	}
 }
 
-// TestTrainMatchesStep: the path that reads nothing back (taken on CUDA)
-// moves the weights as Step does, with and without clipping, over three
+// TestTrainMatchesStep: Train's step, its clipping factor read back (the
+// CPU) or computed on the device (CUDA), moves the weights as Step does, with and without clipping, over three
 // SGD steps (where a missed clip shows at once); its clipping factor is
 // computed on the device.
 func TestTrainMatchesStep(t *testing.T) {
 	runtime.LockOSThread()
 	for _, clip := range []float64{0, 0.05} {
 		var weights [2][]float64
-		for i, read := range []bool{true, false} {
+		for i, hostClip := range []bool{true, false} {
 			m := newLinear(t)
 			st, err := NewStepper(m.params, optim.Config{Algorithm: "sgd", LR: 0.5}, clip)
 			if err != nil {
@@ -205,7 +205,7 @@ func TestTrainMatchesStep(t *testing.T) {
 			}
 			for step := 0; step < 3; step++ {
 				l := m.loss(t, 1)
-				err := st.train(l, read)
+				err := st.train(l, hostClip)
 				l.MustDrop()
 				if err != nil {
 					t.Fatal(err)
@@ -216,7 +216,7 @@ func TestTrainMatchesStep(t *testing.T) {
 		moved := false
 		for j := range weights[0] {
 			if math.Abs(weights[0][j]-weights[1][j]) > 1e-6 {
-				t.Errorf("clip %g: weight %d is %g reading back, %g not", clip, j, weights[0][j], weights[1][j])
+				t.Errorf("clip %g: weight %d is %g clipped on the host, %g on the device", clip, j, weights[0][j], weights[1][j])
 			}
 			moved = moved || weights[0][j] != newLinear(t).values(t, false)[j]
 		}
